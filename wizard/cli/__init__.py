@@ -1,0 +1,51 @@
+"""Headless command line: `rpc-wizard COMMAND ...`.
+
+Each command lives in its own module exposing `register(subparsers)`; the parser it adds
+sets `func`, called with the parsed namespace and returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from wizard import WizardError, __version__
+
+EXIT_USAGE = 3  # the diagnose contract: 3 is bad input or usage, for every command
+
+COMMANDS = ["lab", "flows", "parse", "diagnose"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit 2, which means "inconclusive" here
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rpc-wizard", description="Troubleshoot Windows RPC endpoint-mapper failures (1753, 1722, 0x6D9, ...).")
+    parser.add_argument("--version", action="version", version=f"rpc-wizard {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"wizard.cli.{name}_cmd")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except WizardError as exc:
+        print(f"rpc-wizard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rpc-wizard: interrupted", file=sys.stderr)
+        return 130

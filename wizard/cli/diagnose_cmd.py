@@ -1,0 +1,10 @@
+"""`rpc-wizard diagnose`: placeholder until its issue lands."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("diagnose", help="(not built yet)")
+    p.set_defaults(func=lambda args: print("rpc-wizard diagnose: not built yet") or 3)

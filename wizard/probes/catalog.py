@@ -1,0 +1,94 @@
+"""The probe contract: names, parameters, outcomes and exported facts.
+
+Pure data, so that flow validation (wizard/engine) can check a flow without importing any I/O.
+Every probe may also give the common outcomes `error` and `skipped` (wizard/engine/results.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DRS_UUID = "e3514235-4b06-11d1-ab04-00c04fc2dcd2"
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    name: str
+    description: str
+    params: tuple[str, ...]  # parameters a flow node may pass (templated from the context)
+    outcomes: tuple[str, ...]  # the probe's own outcomes
+    facts: tuple[str, ...] = ()  # context keys the probe sets for later nodes
+
+
+CATALOG: dict[str, ProbeSpec] = {
+    s.name: s
+    for s in (
+        ProbeSpec(
+            "dns_cname",
+            "Resolve <objectGUID>._msdcs.<forest> on each DNS server: does the CNAME lead to the intended DC?",
+            ("guid", "forest", "target", "dns_servers"),
+            ("matches-target", "other-host", "missing"),
+            ("cname_target",),
+        ),
+        ProbeSpec(
+            "dns_host",
+            "Resolve the host's A/AAAA on each DNS server, the system resolver and the hosts/LMHOSTS files.",
+            ("host", "dns_servers", "hosts_file"),
+            ("resolved", "not-found"),
+            ("address", "resolved_from"),
+        ),
+        ProbeSpec(
+            "identity",
+            "Who really answers at an address: NetBIOS node status, SMB/NTLM names, LDAP rootDSE.",
+            ("address", "expected"),
+            ("match", "mismatch", "silent"),
+            ("answered_by",),
+        ),
+        ProbeSpec(
+            "resolution_source",
+            "Where the address came from: a hosts/LMHOSTS file or DNS (decided from earlier evidence).",
+            ("resolved_from",),
+            ("hosts-file", "dns"),
+        ),
+        ProbeSpec(
+            "epm_map",
+            "Ask the endpoint mapper on TCP 135 for one interface's ncacn_ip_tcp endpoint (DRS by default).",
+            ("address", "interface"),
+            ("registered", "not-registered", "filtered", "refused", "unreachable"),
+            ("endpoint_port",),
+        ),
+        ProbeSpec(
+            "epm_lookup",
+            "List everything registered with the endpoint mapper, with interface names.",
+            ("address",),
+            ("listed", "empty", "filtered", "refused", "unreachable"),
+            ("endpoints",),
+        ),
+        ProbeSpec(
+            "tcp_ports",
+            "TCP connects in portqry's three states: LISTENING, NOT LISTENING, FILTERED.",
+            ("address", "ports"),
+            ("listening", "not-listening", "filtered", "unreachable"),
+        ),
+        ProbeSpec(
+            "ntds_lookup",
+            "Find the objectGUID of the source DC's NTDS Settings as the destination DC sees it (LDAP).",
+            ("target", "dest", "guid"),
+            ("found",),
+            ("guid",),
+        ),
+        ProbeSpec(
+            "ntds_guid",
+            "Compare that objectGUID with the one the source DC holds for itself (its rootDSE).",
+            ("address", "target", "guid"),
+            ("match", "mismatch"),
+            ("ntds_guid",),
+        ),
+        ProbeSpec(
+            "rpc_port_config",
+            "Read HKLM\\Software\\Microsoft\\Rpc\\Internet (Ports, PortsInternetAvailable, UseInternetPorts).",
+            ("address",),
+            ("default", "valid", "too-small", "invalid"),
+        ),
+    )
+}
