@@ -15,7 +15,7 @@ from wizard import WizardError, __version__
 
 EXIT_USAGE = 3  # the diagnose contract: 3 is bad input or usage, for every command
 
-COMMANDS = ["lab", "flows", "parse", "diagnose"]
+COMMANDS = ["diagnose", "check", "parse", "flows", "lab"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,10 +1,120 @@
-"""`rpc-wizard diagnose`: placeholder until its issue lands."""
+"""`rpc-wizard diagnose`: run a symptom's decision tree to a cited cause, without a TUI."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from wizard import WizardError
+from wizard.cli.credentials import credentials_for
+from wizard.engine import FlowSet, Walk, load_flows
+from wizard.engine.names import check_address, check_guid, check_host
+from wizard.probes.base import DEFAULT_TIMEOUT, Session
+from wizard import diagnose
+from wizard import report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("diagnose", help="(not built yet)")
-    p.set_defaults(func=lambda args: print("rpc-wizard diagnose: not built yet") or 3)
+    p = sub.add_parser("diagnose", help="run a symptom's decision tree to a root cause (headless)",
+                       description="Run a symptom's decision tree with live probes and print the cited root cause. "
+                                   "Exit codes: 0 no fault found, 1 root cause found, 2 inconclusive, 3 bad input.")
+    p.add_argument("--symptom", help="symptom id or error code (1753, 0x6d9, -2146893022, ...)")
+    p.add_argument("--target", help="the host the failing call goes to (for replication: the source DC)")
+    p.add_argument("--dest", help="the destination DC (replication), whose view of the source is checked")
+    p.add_argument("--forest", help="forest root domain (default: the target's domain)")
+    p.add_argument("--guid", help="objectGUID of the source DC's NTDS Settings (from dcdiag/repadmin)")
+    p.add_argument("--dns-server", action="append", default=[], metavar="IP",
+                   help="ask this DNS server (repeat: the destination's primary and secondary)")
+    p.add_argument("--hosts-file", metavar="PATH", help="hosts file to check (default: this machine's)")
+    p.add_argument("--user", metavar="DOMAIN\\USER",
+                   help="account for read-only LDAP/registry checks; password from RPC_WIZARD_PASSWORD, "
+                        "KRB5CCNAME or a prompt, never the command line")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help="per-probe timeout (3 s)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--answer", action="append", default=[], metavar="NODE=OUTCOME",
+                   help="answer a node yourself instead of probing it")
+    p.add_argument("--log", metavar="FILE", help="a pasted log (dcdiag, repadmin, netsetup.log, ...) that picks "
+                                                 "the symptom and fills the targets")
+    p.add_argument("--paste", action="append", default=[], metavar="NODE=FILE",
+                   help="output of the node's command run elsewhere (e.g. on the DC), answering that node")
+    p.set_defaults(func=run)
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise WizardError(f"{what} {item!r} must look like NODE=VALUE")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def read_input(path: str) -> str:
+    from wizard.parsers import decode_paste
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise WizardError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return decode_paste(data)
+
+
+def _from_log(args: argparse.Namespace) -> dict[str, object]:
+    from wizard.parsers import context_from, parse_text
+
+    parsed = parse_text(read_input(args.log))
+    if not parsed.symptoms:
+        raise WizardError(f"{args.log}: no known RPC error found in it (kind: {parsed.kind})")
+    found = context_from(parsed)
+    args.symptom = args.symptom or parsed.symptoms[0]
+    return found
+
+
+def build_context(args: argparse.Namespace) -> dict[str, object]:
+    context: dict[str, object] = _from_log(args) if args.log else {}
+    given = {"target": args.target, "dest": args.dest, "forest": args.forest, "guid": args.guid,
+             "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None}
+    context.update({k: v for k, v in given.items() if v})
+    if not context.get("target"):
+        raise WizardError("--target is required (or a --log that names it)")
+    context["target"] = check_host(str(context["target"]), "--target")
+    for key, what in (("dest", "--dest"), ("forest", "--forest")):
+        if context.get(key):
+            context[key] = check_host(str(context[key]), what)
+    if context.get("guid"):
+        context["guid"] = check_guid(str(context["guid"]))
+    context["dns_servers"] = [check_address(s, "--dns-server") for s in context.get("dns_servers") or []] or None
+    if args.hosts_file and not Path(args.hosts_file).is_file():
+        raise WizardError(f"--hosts-file {args.hosts_file}: no such file")
+    return context
+
+
+def _check_answers(walk: Walk, answers: dict[str, str], pastes: dict[str, str]) -> None:
+    nodes = walk.flow.nodes
+    for node_id in list(answers) + list(pastes):
+        if node_id not in nodes:
+            raise WizardError(f"no node {node_id!r} in {walk.flow.symptom.id}; nodes: {', '.join(nodes)}")
+    for node_id, outcome in answers.items():
+        if outcome not in nodes[node_id].outcomes:
+            raise WizardError(f"node {node_id!r} has no outcome {outcome!r}; "
+                              f"choose from: {', '.join(nodes[node_id].outcomes)}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0.1 <= args.timeout <= 120:
+        raise WizardError("--timeout must be between 0.1 and 120 seconds")
+    if not args.symptom and not args.log:
+        raise WizardError("--symptom is required (an id from `rpc-wizard flows list`, or an error code)")
+    context = build_context(args)
+    flows: FlowSet = load_flows()
+    walk = diagnose.start(args.symptom, context, flows)
+    answers = _pairs(args.answer, "--answer")
+    pastes = {node: read_input(path) for node, path in _pairs(args.paste, "--paste").items()}
+    _check_answers(walk, answers, pastes)
+    session = Session(timeout=args.timeout, credentials=credentials_for(args.user))
+    diagnose.run(walk, session, answers, pastes)
+    render = {"text": report.to_text, "json": report.to_json, "markdown": report.to_markdown}[args.format]
+    print(render(walk, flows))
+    return report.exit_code(walk)

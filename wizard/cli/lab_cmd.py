@@ -1,10 +1,95 @@
-"""`rpc-wizard lab`: placeholder until its issue lands."""
+"""`rpc-wizard lab`: the Samba AD practice lab (Linux, root): up, down, status, faults, exec."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+
+from wizard import WizardError
+
+EXIT_FAILED = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lab", help="(not built yet)")
-    p.set_defaults(func=lambda args: print("rpc-wizard lab: not built yet") or 3)
+    p = sub.add_parser("lab", help="a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
+                       description="A Samba AD lab (DC1, DC2, MEMBER1, EXCH1 and a client) in network "
+                                   "namespaces, with faults to inject. Linux and root only.")
+    actions = p.add_subparsers(dest="lab_action", metavar="ACTION", required=True, parser_class=type(p))
+    up = actions.add_parser("up", help="build the lab (about 30 s), optionally with a fault")
+    up.add_argument("--fault", metavar="NAME", help="fault to apply once the lab is up (see `lab faults`)")
+    actions.add_parser("down", help="stop the lab and remove every trace of it")
+    st = actions.add_parser("status", help="hosts, addresses, forest, DC GUIDs, active fault, memory")
+    st.add_argument("--format", choices=["text", "json"], default="text")
+    fault = actions.add_parser("fault", help="heal the active fault, then apply NAME")
+    fault.add_argument("name", metavar="NAME")
+    actions.add_parser("heal", help="undo the active fault")
+    actions.add_parser("faults", help="list the faults with one line each")
+    ex = actions.add_parser("exec", help="run a command in the client namespace: lab exec -- CMD ...")
+    ex.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD")
+    p.set_defaults(func=run)
+
+
+def _require_linux_root() -> None:
+    if not sys.platform.startswith("linux"):
+        raise WizardError("the lab needs Linux (network namespaces); this is " + sys.platform)
+    if os.geteuid() != 0:
+        raise WizardError("the lab needs root (it creates network namespaces): run it with sudo")
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.lab import faults as fault_list  # no root needed to list them
+
+    if args.lab_action == "faults":
+        width = max(map(len, fault_list.FAULTS))
+        for name, line in fault_list.FAULTS.items():
+            print(f"{name:<{width}}  {line}")
+        return 0
+    _require_linux_root()
+    import wizard.lab as lab
+    from wizard.lab.status import render_text
+
+    try:
+        return _dispatch(lab, render_text, args)
+    except lab.LabError as exc:
+        text = str(exc)
+        if "\n" in text:  # a failed step: command and log tail, more than WizardError's one line
+            print(f"rpc-wizard lab: {text}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+def _dispatch(lab, render_text, args: argparse.Namespace) -> int:
+    action = args.lab_action
+    if action == "up":
+        info = lab.up(fault=args.fault, log=_print)
+        print(render_text(info))
+    elif action == "down":
+        lab.down(log=_print)
+    elif action == "status":
+        info = lab.status()
+        if args.format == "json":
+            print(json.dumps(info.to_dict() if info else None, indent=2))
+        else:
+            print(render_text(info) if info else "the lab is not up (`rpc-wizard lab up` builds it)")
+        return 0 if info else EXIT_FAILED
+    elif action == "fault":
+        lab.apply_fault(args.name)
+        print(f"fault applied: {args.name}")
+    elif action == "heal":
+        lab.heal()
+        print("healed: no fault active")
+    elif action == "exec":
+        cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+        if not cmd:
+            raise WizardError("lab exec needs a command: rpc-wizard lab exec -- CMD ...")
+        if lab.status() is None:
+            raise WizardError("the lab is not up: run `rpc-wizard lab up` first")
+        return subprocess.call(["ip", "netns", "exec", lab.CLIENT_NS, *cmd])
+    return 0

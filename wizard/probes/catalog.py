@@ -18,6 +18,7 @@ class ProbeSpec:
     params: tuple[str, ...]  # parameters a flow node may pass (templated from the context)
     outcomes: tuple[str, ...]  # the probe's own outcomes
     facts: tuple[str, ...] = ()  # context keys the probe sets for later nodes
+    command: str = ""  # the Windows equivalent: a template over the params, rendered by the engine's quoting
 
 
 CATALOG: dict[str, ProbeSpec] = {
@@ -29,6 +30,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("guid", "forest", "target", "dns_servers"),
             ("matches-target", "other-host", "missing"),
             ("cname_target",),
+            "nslookup -type=cname {guid}._msdcs.{forest} {dns_server}",
         ),
         ProbeSpec(
             "dns_host",
@@ -36,6 +38,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("host", "dns_servers", "hosts_file"),
             ("resolved", "not-found"),
             ("address", "resolved_from"),
+            "nslookup {host} {dns_server}",
         ),
         ProbeSpec(
             "identity",
@@ -43,12 +46,15 @@ CATALOG: dict[str, ProbeSpec] = {
             ("address", "expected"),
             ("match", "mismatch", "silent"),
             ("answered_by",),
+            "nbtstat -A {address}",
         ),
         ProbeSpec(
             "resolution_source",
             "Where the address came from: a hosts/LMHOSTS file or DNS (decided from earlier evidence).",
             ("resolved_from",),
             ("hosts-file", "dns"),
+            (),
+            "type %SystemRoot%\\System32\\drivers\\etc\\hosts",
         ),
         ProbeSpec(
             "epm_map",
@@ -56,6 +62,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("address", "interface"),
             ("registered", "not-registered", "filtered", "refused", "unreachable"),
             ("endpoint_port",),
+            "portqry -n {address} -e 135",
         ),
         ProbeSpec(
             "epm_lookup",
@@ -63,19 +70,23 @@ CATALOG: dict[str, ProbeSpec] = {
             ("address",),
             ("listed", "empty", "filtered", "refused", "unreachable"),
             ("endpoints",),
+            "portqry -n {address} -e 135",
         ),
         ProbeSpec(
             "tcp_ports",
             "TCP connects in portqry's three states: LISTENING, NOT LISTENING, FILTERED.",
             ("address", "ports"),
             ("listening", "not-listening", "filtered", "unreachable"),
+            (),
+            "portqry -n {address} -o {ports}",
         ),
         ProbeSpec(
             "ntds_lookup",
             "Find the objectGUID of the source DC's NTDS Settings as the destination DC sees it (LDAP).",
-            ("target", "dest", "guid"),
+            ("target", "dest", "guid", "dns_servers"),
             ("found",),
             ("guid",),
+            "repadmin /showobjmeta {dest} \"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\"",
         ),
         ProbeSpec(
             "ntds_guid",
@@ -83,12 +94,15 @@ CATALOG: dict[str, ProbeSpec] = {
             ("address", "target", "guid"),
             ("match", "mismatch"),
             ("ntds_guid",),
+            "repadmin /showobjmeta {target} \"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\"",
         ),
         ProbeSpec(
             "rpc_port_config",
             "Read HKLM\\Software\\Microsoft\\Rpc\\Internet (Ports, PortsInternetAvailable, UseInternetPorts).",
             ("address",),
             ("default", "valid", "too-small", "invalid"),
+            (),
+            "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\Internet",
         ),
     )
 }

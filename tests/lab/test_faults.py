@@ -1,0 +1,131 @@
+"""Each fault, applied to the running lab, as a raw client (dnspython, impacket) sees it."""
+
+from __future__ import annotations
+
+import pytest
+
+import rawclient as raw
+import wizard.lab as lab_api
+from wizard.lab import state
+
+pytestmark = pytest.mark.lab
+
+DC2_FQDN = "dc2.lab.example"
+
+
+def _dc2_a(lab) -> list[str] | str:
+    return raw.dns_answers(lab.dns_servers, DC2_FQDN, "A")
+
+
+def test_fault_is_reported_and_healed(lab, fault):
+    fault("hosts-entry")
+    assert lab_api.status().fault == "hosts-entry"
+    lab_api.heal()
+    assert lab_api.status().fault is None
+    assert "dc2" not in lab.client_hosts_file.read_text()
+
+
+def test_ds_stopped(lab, fault):
+    dc2 = lab.hosts["DC2"].address
+    fault("ds-stopped")
+    assert raw.ept_map(dc2) == raw.EPT_S_NOT_REGISTERED
+    # everything else on DC2 still answers
+    assert raw.ept_map(dc2, raw.SAMR).startswith(f"ncacn_ip_tcp:{dc2}[")
+    assert raw.ntlm_server_name(dc2) == "DC2"
+    assert _dc2_a(lab) == [dc2]
+
+
+def test_stale_a_record(lab, fault):
+    fault("stale-a-record")
+    addresses = _dc2_a(lab)
+    assert addresses == [lab.hosts["MEMBER1"].address]
+    assert raw.ntlm_server_name(addresses[0]) == "MEMBER1"
+
+
+def test_a_record_other_dc(lab, fault):
+    fault("a-record-other-dc")
+    addresses = _dc2_a(lab)
+    assert addresses == [lab.hosts["DC1"].address]
+    assert raw.ntlm_server_name(addresses[0]) == "DC1"
+
+
+def test_stale_cname(lab, fault):
+    real_guid = lab.hosts["DC2"].ntds_guid
+    fault("stale-cname")
+    assert raw.dns_answers(lab.dns_servers, f"{real_guid}._msdcs.{lab.forest}", "CNAME") == "NXDOMAIN"
+    wrong_guid = state.load()["fake_guid"]
+    assert wrong_guid not in {h.ntds_guid for h in lab.hosts.values()}
+    assert raw.dns_answers(lab.dns_servers, f"{wrong_guid}._msdcs.{lab.forest}", "CNAME") == [DC2_FQDN]
+    assert _dc2_a(lab) == [lab.hosts["DC2"].address]
+
+
+def test_hosts_entry(lab, fault):
+    fault("hosts-entry")
+    entries = [line.split() for line in lab.client_hosts_file.read_text().splitlines()]
+    assert [lab.hosts["MEMBER1"].address, DC2_FQDN, "dc2"] in entries
+    # DNS itself is still right: only the client's hosts file lies
+    assert _dc2_a(lab) == [lab.hosts["DC2"].address]
+    proc = lab_api.client_exec(["getent", "hosts", DC2_FQDN], timeout=10)
+    assert proc.stdout.split()[0] == lab.hosts["MEMBER1"].address
+
+
+def test_no_dns_record(lab, fault):
+    fault("no-dns-record")
+    assert _dc2_a(lab) == "NXDOMAIN"
+    assert raw.dns_answers(lab.dns_servers, lab.hosts["DC1"].fqdn, "A") == [lab.hosts["DC1"].address]
+
+
+def test_epm_blocked(lab, fault):
+    fault("epm-blocked")
+    dc2 = lab.hosts["DC2"].address
+    assert raw.tcp_connect(dc2, 135, timeout=2) == "timeout"
+    assert raw.tcp_connect(dc2, 445, timeout=2) == "open"
+
+
+def test_epm_refused(lab, fault):
+    fault("epm-refused")
+    dc2 = lab.hosts["DC2"].address
+    assert raw.tcp_connect(dc2, 135, timeout=2) == "refused"
+    assert raw.tcp_connect(dc2, 445, timeout=2) == "open"
+
+
+def test_dynamic_blocked(lab, fault):
+    fault("dynamic-blocked")
+    dc2 = lab.hosts["DC2"].address
+    binding = raw.ept_map(dc2)  # the endpoint mapper still answers on 135
+    assert binding.startswith(f"ncacn_ip_tcp:{dc2}[")
+    port = int(binding.split("[")[1].rstrip("]"))
+    assert port >= 49152
+    assert raw.tcp_connect(dc2, port, timeout=2) == "timeout"
+
+
+def test_port_range_small(lab, fault):
+    fault("port-range-small")
+    values = raw.rpc_internet_values(lab.hosts["DC2"].address, lab.domain, "Administrator", lab.admin_password)
+    assert values is not None
+    assert [v for v in values["Ports"].split("\x00") if v] == ["5000-5010"]
+    assert values["PortsInternetAvailable"].rstrip("\x00") == "Y"
+    assert values["UseInternetPorts"].rstrip("\x00") == "Y"
+
+
+def test_exchange_ports_closed(lab, fault):
+    fault("exchange-ports-closed")
+    exch = lab.hosts["EXCH1"].address
+    assert [raw.tcp_connect(exch, p) for p in (6001, 6002, 6004)] == ["refused"] * 3
+
+
+def test_exchange_6004_closed(lab, fault):
+    fault("exchange-6004-closed")
+    exch = lab.hosts["EXCH1"].address
+    assert [raw.tcp_connect(exch, p) for p in (6001, 6002, 6004)] == ["open", "open", "refused"]
+
+
+def test_dc_down(lab, fault):
+    fault("dc-down")
+    assert raw.tcp_connect(lab.hosts["DC2"].address, 135, timeout=2) in ("timeout", "unreachable")
+    assert raw.tcp_connect(lab.hosts["DC1"].address, 135, timeout=2) == "open"
+
+
+def test_every_fault_has_a_test():
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(lab_api.FAULTS) <= tested

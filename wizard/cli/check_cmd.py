@@ -1,0 +1,74 @@
+"""`rpc-wizard check PROBE key=value ...`: run one live check, straight away."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from wizard import WizardError
+from wizard.cli.credentials import credentials_for
+from wizard.engine.names import check_address, check_guid, check_host
+from wizard.probes.base import DEFAULT_TIMEOUT, Session
+from wizard.probes.run import run_probe
+from wizard.probes.catalog import CATALOG
+
+_HOSTS = {"address": check_address, "target": check_host, "dest": check_host, "host": check_host,
+          "expected": check_host, "forest": check_host, "guid": check_guid}
+_LISTS = {"dns_servers"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    lines = [f"  {name:<18} {', '.join(spec.params)}" for name, spec in CATALOG.items()]
+    p = sub.add_parser("check", help="run one check (probe) now",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Run one probe. Parameters as key=value; lists comma-separated.\n"
+                                   "Exit codes: 0 ran (any outcome but error), 2 the check could not tell, "
+                                   "3 bad input.\n\nprobes and their parameters:\n" + "\n".join(lines),
+                       epilog="example: rpc-wizard check epm_map address=198.51.100.30")
+    p.add_argument("probe", help="probe name (see above)")
+    p.add_argument("params", nargs="*", metavar="key=value")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S")
+    p.add_argument("--user", metavar="DOMAIN\\USER", help="password from RPC_WIZARD_PASSWORD, KRB5CCNAME or a prompt")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def parse_params(probe: str, items: list[str]) -> dict[str, object]:
+    allowed = CATALOG[probe].params
+    params: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in allowed:
+            raise WizardError(f"{item!r}: {probe} takes {', '.join(f'{a}=...' for a in allowed)}")
+        if key in _LISTS:
+            params[key] = [check_address(v, key) for v in value.split(",") if v]
+        elif key == "ports":
+            params[key] = _ports(value)
+        else:
+            params[key] = _HOSTS[key](value, key) if key in _HOSTS else value
+    return params
+
+
+def _ports(text: str) -> list[int]:
+    try:
+        ports = [int(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise WizardError(f"ports={text!r}: give port numbers separated by commas") from None
+    if not ports or not all(0 < p < 65536 for p in ports):
+        raise WizardError(f"ports={text!r}: ports are 1 to 65535")
+    return ports
+
+
+def run(args: argparse.Namespace) -> int:
+    probe = args.probe.replace("-", "_")
+    if probe not in CATALOG:
+        raise WizardError(f"no check named {args.probe!r}; choose from: {', '.join(CATALOG)}")
+    if not 0.1 <= args.timeout <= 120:
+        raise WizardError("--timeout must be between 0.1 and 120 seconds")
+    params = parse_params(probe, args.params)
+    result = run_probe(probe, params, Session(args.timeout, credentials_for(args.user)))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, default=str))
+    else:
+        print(f"[{result.outcome}] {result.summary}\n  Windows: {result.command}\n  ({result.elapsed_s:.2f} s)")
+    return 2 if result.outcome == "error" else 0

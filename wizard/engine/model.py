@@ -1,0 +1,161 @@
+"""The flow data model: sources, citations, causes, symptoms, nodes. Built by the loader, read by the walk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wizard import WizardError
+from wizard.engine.results import COMMON_OUTCOMES
+from wizard.probes.catalog import CATALOG
+
+NO_FAULT_FOUND = "no-fault-found"  # the cause a walk reaches when every check passed
+
+
+class FlowError(WizardError):
+    """Flow data is broken. The message names the file and the node (or cause); `problems` lists them all."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"{self.problems[0]}{more}")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str  # file name in the seeds directory
+    title: str
+    kb: str | None = None  # Knowledge Base article id, where the document gives one
+    assetid: str | None = None  # ms.assetid from the document's front matter
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str  # a Source id
+    section: str  # the heading the quote sits under
+    quote: str  # word for word from the document (whitespace normalised)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "section": self.section, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    title: str
+    explanation: str
+    citations: tuple[Citation, ...]
+    fixes: tuple[str, ...]  # in order; shown numbered
+    commands: tuple[str, ...] = ()  # Windows command templates with {placeholders}
+    note: str | None = None  # where the documents disagree, said in plain words
+    rpc_step: int | None = None  # the step of the 7-step RPC workflow (document 000) where the call broke
+
+    @property
+    def is_fault(self) -> bool:
+        return self.id != NO_FAULT_FOUND
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    decimal: int  # signed, as Windows logs it (-2146893022)
+    hex: str  # "0x6d9", "0x80090322"
+    symbol: str = ""  # EPT_S_NOT_REGISTERED
+    text: str = ""  # the friendly message
+
+    @property
+    def unsigned(self) -> int:
+        return self.decimal & 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Appearance:
+    where: str  # "dcdiag", "repadmin /showrepl", "event 1925 (NTDS KCC)", "netsetup.log"
+    example: str  # what the person sees there
+
+
+@dataclass(frozen=True)
+class Symptom:
+    id: str
+    title: str
+    summary: str
+    codes: tuple[ErrorCode, ...]
+    messages: tuple[str, ...]
+    seen_in: tuple[Appearance, ...]
+    context: dict[str, str]  # context field -> its role here ("target": "the source DC ...")
+    start: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an outcome leads: exactly one of a next node or a cause."""
+
+    next: str | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    question: str  # plain words for helpdesk staff
+    why: str
+    probe: str
+    params: dict[str, object]  # probe parameter -> template, literal or list
+    commands: tuple[str, ...]  # the Windows equivalents, as templates
+    outcomes: dict[str, Transition]
+    ask: str  # what to ask the person when the probe cannot run
+
+    @property
+    def allowed_outcomes(self) -> tuple[str, ...]:
+        """Everything the probe may answer here (its own outcomes, then error/skipped)."""
+        return CATALOG[self.probe].outcomes + COMMON_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Flow:
+    symptom: Symptom
+    nodes: dict[str, Node]  # in file order
+    causes: dict[str, Cause]  # every cause of the flow set (shared), so a walk needs only the flow
+    file: str = ""
+
+    @property
+    def start(self) -> Node:
+        return self.nodes[self.symptom.start]
+
+
+@dataclass
+class FlowSet:
+    sources: dict[str, Source]
+    causes: dict[str, Cause]
+    symptoms: dict[str, Symptom]
+    flows: dict[str, Flow] = field(default_factory=dict)
+
+    def flow(self, symptom_id: str) -> Flow:
+        try:
+            return self.flows[symptom_id]
+        except KeyError:
+            raise WizardError(f"unknown symptom {symptom_id!r}; known: {', '.join(self.flows)}") from None
+
+    def find_symptoms(self, text: str) -> list[Symptom]:
+        """Symptoms for an id, an error code (1753, 0x6D9, -2146893022, 2148074274) or a message fragment."""
+        key = " ".join(str(text).split()).lower()
+        if key in self.symptoms:
+            return [self.symptoms[key]]
+        number = parse_code(key)
+        if number is not None:
+            return [s for s in self.symptoms.values() if any(c.unsigned == number for c in s.codes)]
+        if len(key) < 6:  # too short to mean anything as a message fragment
+            return []
+        return [s for s in self.symptoms.values() if any(key in " ".join(m.split()).lower() for m in s.messages)]
+
+
+def parse_code(text: str) -> int | None:
+    """An error code as an unsigned 32-bit number: "1753", "0x6d9", "-2146893022" -> int; else None."""
+    text = text.strip().lower()
+    try:
+        value = int(text, 16) if text.startswith(("0x", "-0x")) else int(text, 10)
+    except ValueError:
+        return None
+    if not -(2**31) <= value <= 0xFFFFFFFF:
+        return None
+    return value & 0xFFFFFFFF

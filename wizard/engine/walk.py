@@ -1,0 +1,133 @@
+"""One diagnosis: a pure, deterministic walk from a symptom's start node to a cause.
+
+The caller runs the probe named by `probe_call()` (or asks the person) and hands back the result
+with `record()` (or `answer()`); the walk maps the outcome to the next node or a cause. Flows are
+acyclic (checked at load), so a walk ends after at most one step per node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard import WizardError
+from wizard.engine.commands import render_command, render_param
+from wizard.engine.model import Cause, Flow, Node
+from wizard.engine.results import ProbeResult
+
+
+@dataclass
+class Step:
+    node: str
+    probe: str
+    outcome: str
+    summary: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    command: str = ""
+    elapsed_s: float = 0.0
+    source: str = "probe"  # "probe", or who answered by hand ("person", "answer-file", ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "probe": self.probe,
+            "outcome": self.outcome,
+            "summary": self.summary,
+            "evidence": self.evidence,
+            "command": self.command,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "source": self.source,
+        }
+
+
+class Walk:
+    def __init__(self, flow: Flow, context: dict[str, Any]):
+        self.flow = flow
+        self.context: dict[str, Any] = dict(context)
+        self.steps: list[Step] = []
+        self.cause: Cause | None = None
+        self.inconclusive: str | None = None
+        self._node: Node | None = flow.start
+
+    @property
+    def node(self) -> Node | None:
+        return self._node
+
+    @property
+    def done(self) -> bool:
+        return self._node is None
+
+    def probe_call(self) -> tuple[str, dict[str, Any]]:
+        """The current node's probe and its parameters filled from the context (missing values -> None)."""
+        node = self._current()
+        return node.probe, {name: render_param(tpl, self.context) for name, tpl in node.params.items()}
+
+    def record(self, result: ProbeResult) -> None:
+        """Take a probe result for the current node: merge its facts, keep the step, move on."""
+        node = self._current()
+        if result.probe != node.probe:
+            raise WizardError(f"node {node.id!r} runs probe {node.probe}, not {result.probe}")
+        self._check_outcome(node, result.outcome)
+        self._merge(result.facts)
+        command = result.command or "\n".join(self._render(node.commands))
+        self._advance(Step(node.id, node.probe, result.outcome, result.summary, dict(result.evidence), command,
+                           result.elapsed_s))
+
+    def answer(self, outcome: str, source: str = "person", evidence: dict | None = None,
+               facts: dict | None = None) -> None:
+        """A manual or pasted answer for the current node; `facts` feed later nodes like a probe's would."""
+        node = self._current()
+        self._check_outcome(node, outcome)
+        self._merge(facts or {})
+        summary = f"answered by {source}: {outcome}"
+        self._advance(Step(node.id, node.probe, outcome, summary, dict(evidence or {}),
+                           "\n".join(self._render(node.commands)), 0.0, source))
+
+    def commands(self) -> list[str]:
+        """Windows commands of the visited nodes, then of the cause; rendered, in order, without repeats."""
+        visited = [self.flow.nodes[step.node] for step in self.steps]
+        templates = [c for node in visited for c in node.commands]
+        templates += list(self.cause.commands) if self.cause else []
+        return list(dict.fromkeys(self._render(templates)))
+
+    def fixes(self) -> list[str]:
+        """The cause's fixes with {placeholders} filled from the context (empty before a cause)."""
+        return self._render(self.cause.fixes) if self.cause else []
+
+    def render(self, template: str) -> str:
+        """Any text with {placeholders} from this walk's context, quoted as commands are."""
+        return render_command(template, self.context)
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _current(self) -> Node:
+        if self._node is None:
+            raise WizardError("this diagnosis has already ended")
+        return self._node
+
+    @staticmethod
+    def _check_outcome(node: Node, outcome: str) -> None:
+        if outcome not in node.allowed_outcomes:
+            raise WizardError(f"{outcome!r} is not an answer for {node.id!r}; "
+                              f"choose one of: {', '.join(node.allowed_outcomes)}")
+
+    def _merge(self, facts: dict[str, Any]) -> None:
+        # a probe that learned nothing must not erase what the person told us
+        self.context.update({k: v for k, v in facts.items() if v is not None})
+
+    def _render(self, templates) -> list[str]:
+        return [render_command(t, self.context) for t in templates]
+
+    def _advance(self, step: Step) -> None:
+        node = self._current()
+        self.steps.append(step)
+        to = node.outcomes.get(step.outcome)
+        if to is None:  # error/skipped left unmapped: stop and say what to do by hand
+            self.inconclusive = (f"Could not answer {node.id!r} ({self.render(node.question)}): {step.outcome}: "
+                                 f"{step.summary.rstrip('.')}. Next: {self.render(node.ask)}")
+            self._node = None
+        elif to.cause is not None:
+            self.cause = self.flow.causes[to.cause]
+            self._node = None
+        else:
+            self._node = self.flow.nodes[to.next]

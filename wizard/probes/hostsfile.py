@@ -1,0 +1,54 @@
+"""HOSTS and LMHOSTS lookups: the resolver reads them before DNS, so a stale line wins."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from wizard.engine.names import is_valid_address
+
+
+def default_hosts_file() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("SystemRoot", r"C:\Windows")) / "System32" / "drivers" / "etc" / "hosts"
+    return Path("/etc/hosts")
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()[:1_000_000]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def hosts_lookup(text: str, name: str) -> list[str]:
+    """Addresses mapped to `name` (FQDN or single label) in hosts/LMHOSTS text, in file order.
+
+    LMHOSTS lines carry NetBIOS names and #PRE/#DOM tags, so a single-label match is accepted too.
+    """
+    wanted = {name.lower().rstrip("."), name.lower().split(".")[0]}
+    found: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0]  # LMHOSTS tags (#PRE, #DOM:) come after the names
+        fields = line.split()
+        if len(fields) < 2 or not is_valid_address(fields[0]):
+            continue
+        names = {f.lower().strip('"').rstrip(".") for f in fields[1:]}
+        if names & wanted and fields[0] not in found:
+            found.append(fields[0])
+    return found
+
+
+def lookup_files(name: str, hosts_file: str | None) -> dict[str, list[str]]:
+    """{path: addresses} for the hosts file and an LMHOSTS beside it, where they mention `name`."""
+    hosts = Path(hosts_file) if hosts_file else default_hosts_file()
+    result: dict[str, list[str]] = {}
+    for path in (hosts, hosts.with_name("lmhosts")):
+        try:
+            addresses = hosts_lookup(read_text(path), name)
+        except OSError:
+            continue
+        if addresses:
+            result[str(path)] = addresses
+    return result

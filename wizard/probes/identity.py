@@ -1,0 +1,106 @@
+"""Who really answers at an address: NetBIOS node status, the SMB/NTLM challenge, LDAP rootDSE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from impacket.nmb import NetBIOS
+from impacket.smbconnection import SMBConnection
+
+from wizard.engine.results import ERROR, ProbeResult
+from wizard.probes.base import LISTENING, Session, one_line, parallel
+from wizard.probes.ldap import LdapUnavailable, root_dse, strip_extended
+
+_GROUP_FLAG = 0x8000
+
+
+def netbios_names(address: str, timeout: float) -> list[str]:
+    """Unique names from a node status (nbtstat -A): <00> workstation and <20> server names."""
+    # impacket sends the request four times, waiting `timeout` after each
+    entries = NetBIOS().getnodestatus("*", address, timeout=timeout / 4)
+    names = []
+    for entry in entries:
+        name = entry["NAME"].strip().decode("latin-1")
+        if not entry["NAME_FLAGS"] & _GROUP_FLAG and entry["TYPE"] in (0x00, 0x20) and name not in names:
+            names.append(name)
+    return names
+
+
+def ntlm_names(session: Session, address: str) -> dict[str, str]:
+    """Names the server puts in its NTLM challenge to an anonymous SMB session setup."""
+    state, detail = session.known_dead(address, 445) or session.port_state(address, 445)
+    if state != LISTENING:
+        raise ConnectionError(f"SMB (TCP 445): {state} ({detail})")
+    conn = SMBConnection(address, address, sess_port=445, timeout=session.timeout)
+    try:
+        try:
+            conn.login("", "")
+        except Exception:  # noqa: BLE001 - a refused null session still carried the challenge names
+            pass
+        return {"name": conn.getServerName(), "dns_host_name": conn.getServerDNSHostName(),
+                "domain": conn.getServerDomain()}
+    finally:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a half-open session is best effort
+            pass
+
+
+def _ldap_names(session: Session, address: str) -> dict[str, str]:
+    dse = root_dse(session, address)
+    return {"dnsHostName": dse.get("dnsHostName", ""), "serverName": strip_extended(dse.get("serverName", "")),
+            "dsServiceName": strip_extended(dse.get("dsServiceName", ""))}
+
+
+def _short(name: str) -> str:
+    return name.split(".")[0].upper() if name else ""
+
+
+def _claimed(sources: dict[str, Any]) -> dict[str, str]:
+    """The host each source says it is, as a short upper-case name."""
+    claimed = {}
+    if isinstance(sources.get("netbios"), list) and sources["netbios"]:
+        claimed["netbios"] = sources["netbios"][0].upper()
+    smb = sources.get("smb")
+    if isinstance(smb, dict) and (smb.get("dns_host_name") or smb.get("name")):
+        claimed["smb"] = _short(smb.get("dns_host_name") or smb.get("name"))
+    ldap = sources.get("ldap")
+    if isinstance(ldap, dict) and ldap.get("dnsHostName"):
+        claimed["ldap"] = _short(ldap["dnsHostName"])
+    return claimed
+
+
+def identity(session: Session, address: str | None, expected: str | None) -> ProbeResult:
+    if not address or not expected:
+        return ProbeResult("identity", ERROR, "No address or expected host name.")
+    raw = parallel({
+        "netbios": lambda: netbios_names(address, session.timeout),
+        "smb": lambda: ntlm_names(session, address),
+        "ldap": lambda: _ldap_names(session, address),
+        # measured now so that the endpoint-mapper probe does not wait a second timeout on a dead host
+        "tcp_135": lambda: session.port_state(address, 135),
+    }, session.timeout)
+    sources = {k: v if not isinstance(v, BaseException) else {"error": _why(v)} for k, v in raw.items()}
+    claimed = _claimed(sources)
+    want = _short(expected)
+    evidence = {"address": address, "expected": expected, "sources": sources, "claimed": claimed}
+    if not claimed:
+        return ProbeResult("identity", "silent", f"Nothing at {address} said who it is (NetBIOS, SMB, LDAP).",
+                           evidence, {})
+    others = sorted({name for name in claimed.values() if name != want})
+    if others:
+        return ProbeResult("identity", "mismatch",
+                           f"{address} is {', '.join(others)}, not {want} ({_by(claimed)}).",
+                           evidence, {"answered_by": others[0]})
+    return ProbeResult("identity", "match", f"{address} is {want} ({_by(claimed)}).", evidence,
+                       {"answered_by": want})
+
+
+def _by(claimed: dict[str, str]) -> str:
+    return ", ".join(f"{source}: {name}" for source, name in claimed.items())
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, (LdapUnavailable, ConnectionError)):
+        return str(exc)
+    return one_line(exc)

@@ -1,0 +1,40 @@
+"""TCP port checks in portqry's three states, run concurrently."""
+
+from __future__ import annotations
+
+from wizard.engine.results import ERROR, ProbeResult
+from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, Session, parallel
+
+# AD DC well-known ports (document 000's table; they are not registered with the endpoint mapper)
+AD_WELL_KNOWN = (53, 88, 135, 389, 445, 636, 3268, 3269)
+
+_OUTCOME = {LISTENING: "listening", NOT_LISTENING: "not-listening", FILTERED: "filtered", UNREACHABLE: "unreachable"}
+# the worst state among several ports decides the outcome
+_SEVERITY = (UNREACHABLE, FILTERED, NOT_LISTENING, LISTENING)
+
+
+def parse_ports(ports: object) -> list[int]:
+    """Ports from an int, a "135,389" string or a list; garbage is dropped."""
+    items = ports if isinstance(ports, (list, tuple)) else str(ports or "").replace(",", " ").split()
+    result = []
+    for item in items:
+        try:
+            port = int(item)
+        except (TypeError, ValueError):
+            continue
+        if 0 < port < 65536 and port not in result:
+            result.append(port)
+    return result
+
+
+def tcp_ports(session: Session, address: str | None, ports: object = None) -> ProbeResult:
+    wanted = parse_ports(ports)
+    if not address or not wanted:
+        return ProbeResult("tcp_ports", ERROR, "No address or port to check.")
+    states = parallel({str(p): (lambda p=p: session.port_state(address, p)) for p in wanted}, session.timeout)
+    table = {p: states[str(p)] if isinstance(states[str(p)], tuple) else (FILTERED, str(states[str(p)]))
+             for p in wanted}
+    worst = min((state for state, _ in table.values()), key=_SEVERITY.index)
+    evidence = {"address": address, "ports": {str(p): {"state": s, "detail": d} for p, (s, d) in table.items()}}
+    summary = "; ".join(f"TCP {p}: {s}" for p, (s, _) in table.items())
+    return ProbeResult("tcp_ports", _OUTCOME[worst], f"{address}: {summary}.", evidence, {})

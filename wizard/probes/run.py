@@ -1,0 +1,43 @@
+"""`run_probe(name, params, session)`: the one entry point to the probes; it never raises."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+from wizard.engine.commands import render_command
+from wizard.engine.results import ERROR, ProbeResult
+from wizard.probes import decide, dns, epm, identity, ldap, ports, winreg
+from wizard.probes.base import Session, run_guarded
+from wizard.probes.catalog import CATALOG
+
+
+def _registry() -> dict[str, Callable[..., ProbeResult]]:
+    return {
+        "dns_cname": dns.dns_cname,
+        "dns_host": dns.dns_host,
+        "identity": identity.identity,
+        "resolution_source": decide.resolution_source,
+        "epm_map": epm.epm_map,
+        "epm_lookup": epm.epm_lookup,
+        "tcp_ports": ports.tcp_ports,
+        "ntds_lookup": ldap.ntds_lookup,
+        "ntds_guid": ldap.ntds_guid,
+        "rpc_port_config": winreg.rpc_port_config,
+    }
+
+
+PROBES: dict[str, Callable[..., ProbeResult]] = _registry()
+assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
+
+
+def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResult:
+    """Run one probe with the parameters its node gave; unknown names and bad params are outcomes too."""
+    probe = PROBES.get(name)
+    if probe is None:
+        return ProbeResult(name, ERROR, f"No probe named {name!r}.")
+    accepted = set(inspect.signature(probe).parameters) - {"session"}
+    kwargs = {k: v for k, v in params.items() if k in accepted}
+    # rendered with the engine's quoting: params may come from pasted logs, never trusted as command text
+    command = render_command(CATALOG[name].command, params)
+    return run_guarded(name, command, lambda: probe(session, **kwargs))
