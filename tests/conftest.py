@@ -41,17 +41,22 @@ def _cannot_run(reason: str) -> None:
 
 # Where a lab could leave traces on the machine itself; `lab down` must leave them as they were.
 _TRACE_TREES = ("/var/lib/samba", "/var/cache/samba", "/run/samba", "/var/log/samba", "/etc/netns")
-_TRACE_LISTINGS = ("/etc", "/var/lib", "/run", "/tmp", "/var/log")
+_TRACE_LISTINGS = ("/etc", "/var/lib", "/run", "/var/log")
+# /tmp is shared with everything else on the machine: only names a Samba or Kerberos tool would use
+_TMP_WORDS = ("krb5", "samba", "smb", "ldb", "tdb", "rpcw")
+# The lab's own places; a reused lab is up when the session starts, so they are left out here and
+# checked by name in the teardown test.
 _LAB_WORDS = ("rpcw", "rpc-wizard-lab")
+_LAB_DIRS = ("/etc/netns", "/run/netns")
 
 
 def _is_lab_trace(text: str) -> bool:
-    return any(word in text for word in _LAB_WORDS)
+    return any(word in text for word in _LAB_WORDS) or text in _LAB_DIRS
 
 
 def machine_traces() -> dict[str, set[str]]:
-    """Files, mounts, links and firewall rules of the machine's own namespaces, lab names filtered
-    out (a reused lab is up when the session starts). Call it from the root network namespace."""
+    """Files, mounts, links and firewall rules of the machine's own namespaces, the lab's own
+    places left out. Call it from the machine's network namespace, not the lab's."""
     import subprocess
 
     files: set[str] = set()
@@ -63,13 +68,14 @@ def machine_traces() -> dict[str, set[str]]:
             files.update(os.path.join(top, n) for n in os.listdir(top) if not n.startswith(("bash_", "tmp")))
         except OSError:
             pass
+    files.update(os.path.join("/tmp", n) for n in os.listdir("/tmp") if any(w in n.lower() for w in _TMP_WORDS))
     with open("/proc/self/mountinfo") as fh:
         mounts = {line.split()[4] for line in fh}
     links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout
     rules = subprocess.run(["iptables-save"], capture_output=True, text=True).stdout
     return {
         "files": {f for f in files if not _is_lab_trace(f)},
-        "mounts": {m for m in mounts if not _is_lab_trace(m) and m != "/run/netns"},
+        "mounts": {m for m in mounts if not _is_lab_trace(m)},
         "links": {line.split(":")[1].strip().split("@")[0] for line in links.splitlines()},
         "iptables": {line for line in rules.splitlines() if line.startswith("-A")},
     }

@@ -11,6 +11,7 @@ from wizard.engine.names import check_address, check_guid, check_host
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
 from wizard.probes.run import run_probe
 from wizard.probes.catalog import CATALOG
+from wizard.probes.ports import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
 
 _HOSTS = {"address": check_address, "target": check_host, "dest": check_host, "host": check_host,
           "expected": check_host, "forest": check_host, "guid": check_guid}
@@ -49,13 +50,16 @@ def parse_params(probe: str, items: list[str]) -> dict[str, object]:
     return params
 
 
-def _ports(text: str) -> list[int]:
-    try:
-        ports = [int(p) for p in text.split(",") if p.strip()]
-    except ValueError:
-        raise WizardError(f"ports={text!r}: give port numbers separated by commas") from None
-    if not ports or not all(0 < p < 65536 for p in ports):
-        raise WizardError(f"ports={text!r}: ports are 1 to 65535")
+def _ports(text: str) -> list[int | str]:
+    """Port numbers, `ad` (AD's well-known ports) and `advertised` (what the endpoint mapper lists)."""
+    ports: list[int | str] = []
+    for item in (p.strip() for p in text.split(",") if p.strip()):
+        if item == AD_PORTS:
+            ports += AD_WELL_KNOWN
+        elif item == ADVERTISED or (item.isdigit() and 0 < int(item) < 65536):
+            ports.append(item if item == ADVERTISED else int(item))
+        else:
+            raise WizardError(f"ports={text!r}: give ports 1-65535, `ad` or `advertised`, separated by commas")
     return ports
 
 

@@ -83,6 +83,8 @@ def build_context(args: argparse.Namespace) -> dict[str, object]:
     for key, what in (("dest", "--dest"), ("forest", "--forest")):
         if context.get(key):
             context[key] = check_host(str(context[key]), what)
+    if not context.get("forest") and "." in str(context["target"]).strip("0123456789."):
+        context["forest"] = str(context["target"]).split(".", 1)[1]  # right unless the DC is in a child domain
     if context.get("guid"):
         context["guid"] = check_guid(str(context["guid"]))
     context["dns_servers"] = [check_address(s, "--dns-server") for s in context.get("dns_servers") or []] or None
@@ -102,6 +104,20 @@ def _check_answers(walk: Walk, answers: dict[str, str], pastes: dict[str, str]) 
                               f"choose from: {', '.join(nodes[node_id].outcomes)}")
 
 
+def choose_symptom(flows: FlowSet, text: str) -> str:
+    """The symptom id for an id or error code; an ambiguous code is chosen at a prompt when there is one."""
+    found = flows.find_symptoms(text)
+    if len(found) <= 1 or not sys.stdin.isatty():
+        return found[0].id if len(found) == 1 else text  # diagnose.start explains unknown or ambiguous
+    print(f"{text} is logged for several symptoms:", file=sys.stderr)
+    for i, symptom in enumerate(found, 1):
+        print(f"  {i}. {symptom.id}: {symptom.title}", file=sys.stderr)
+    answer = input(f"Choose 1-{len(found)}: ").strip()
+    if not answer.isdigit() or not 1 <= int(answer) <= len(found):
+        raise WizardError(f"no symptom chosen; give one with --symptom: {', '.join(s.id for s in found)}")
+    return found[int(answer) - 1].id
+
+
 def run(args: argparse.Namespace) -> int:
     if not 0.1 <= args.timeout <= 120:
         raise WizardError("--timeout must be between 0.1 and 120 seconds")
@@ -109,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         raise WizardError("--symptom is required (an id from `rpc-wizard flows list`, or an error code)")
     context = build_context(args)
     flows: FlowSet = load_flows()
-    walk = diagnose.start(args.symptom, context, flows)
+    walk = diagnose.start(choose_symptom(flows, args.symptom), context, flows)
     answers = _pairs(args.answer, "--answer")
     pastes = {node: read_input(path) for node, path in _pairs(args.paste, "--paste").items()}
     _check_answers(walk, answers, pastes)

@@ -115,11 +115,17 @@ def delete(netns: str) -> None:
         run(["ip", "netns", "del", netns], timeout=15)
 
 
+def is_mount_point(path: Path) -> bool:
+    """From mountinfo: os.path.ismount misses a bind mount of a directory onto itself."""
+    with open("/proc/self/mountinfo") as fh:
+        return any(line.split()[4] == str(path) for line in fh)
+
+
 def release_netns_dir() -> None:
     """`ip netns add` turns /run/netns into a mount point; undo that once no namespace is left."""
     if NETNS_RUN.is_dir() and not any(NETNS_RUN.iterdir()):
-        if os.path.ismount(NETNS_RUN):
-            run(["umount", str(NETNS_RUN)], timeout=15, check=False)
+        if is_mount_point(NETNS_RUN):
+            run(["umount", str(NETNS_RUN)], timeout=15)
         try:
             NETNS_RUN.rmdir()
         except OSError:
@@ -147,8 +153,9 @@ def _remember_home() -> None:
 @contextmanager
 def _entered(target_path: Path) -> Iterator[None]:
     _remember_home()
-    with open("/proc/thread-self/ns/net", "rb") as original, open(target_path, "rb") as target:
-        _setns(target.fileno())
+    with open("/proc/thread-self/ns/net", "rb") as original:
+        with open(target_path, "rb") as target:  # closed at once: it would keep /run/netns busy
+            _setns(target.fileno())
         try:
             yield
         finally:

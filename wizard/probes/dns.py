@@ -45,7 +45,9 @@ def ask(server: str, name: str, rdtype: str, timeout: float) -> dict[str, Any]:
 
 
 def servers_of(dns_servers: list[str] | None) -> list[str]:
-    return list(dns_servers) if dns_servers else [SYSTEM]
+    """The named servers first (the destination's primary, secondary), then this machine's resolver."""
+    named = [s for s in dns_servers or [] if s != SYSTEM]
+    return named + [SYSTEM]
 
 
 def ask_all(servers: list[str], name: str, rdtype: str, timeout: float) -> dict[str, dict[str, Any]]:

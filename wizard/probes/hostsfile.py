@@ -19,15 +19,15 @@ def read_text(path: Path) -> str:
     data = path.read_bytes()[:1_000_000]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")  # -sig: Notepad's BOM would hide the first line
 
 
-def hosts_lookup(text: str, name: str) -> list[str]:
-    """Addresses mapped to `name` (FQDN or single label) in hosts/LMHOSTS text, in file order.
-
-    LMHOSTS lines carry NetBIOS names and #PRE/#DOM tags, so a single-label match is accepted too.
-    """
-    wanted = {name.lower().rstrip("."), name.lower().split(".")[0]}
+def hosts_lookup(text: str, name: str, netbios: bool = False) -> list[str]:
+    """Addresses mapped to `name` in HOSTS text (the exact name), or in LMHOSTS text (netbios=True:
+    its NetBIOS names match the first label), in file order."""
+    wanted = {name.lower().rstrip(".")}
+    if netbios:
+        wanted.add(name.lower().split(".")[0])
     found: list[str] = []
     for raw in text.splitlines():
         line = raw.split("#", 1)[0]  # LMHOSTS tags (#PRE, #DOM:) come after the names
@@ -44,9 +44,9 @@ def lookup_files(name: str, hosts_file: str | None) -> dict[str, list[str]]:
     """{path: addresses} for the hosts file and an LMHOSTS beside it, where they mention `name`."""
     hosts = Path(hosts_file) if hosts_file else default_hosts_file()
     result: dict[str, list[str]] = {}
-    for path in (hosts, hosts.with_name("lmhosts")):
+    for path, netbios in ((hosts, False), (hosts.with_name("lmhosts"), True)):
         try:
-            addresses = hosts_lookup(read_text(path), name)
+            addresses = hosts_lookup(read_text(path), name, netbios)
         except OSError:
             continue
         if addresses:

@@ -13,9 +13,14 @@ _OUTCOME = {LISTENING: "listening", NOT_LISTENING: "not-listening", FILTERED: "f
 _SEVERITY = (UNREACHABLE, FILTERED, NOT_LISTENING, LISTENING)
 
 
+AD_PORTS = "ad"  # the AD well-known ports
+ADVERTISED = "advertised"  # every ncacn_ip_tcp endpoint the endpoint mapper lists
+
+
 def parse_ports(ports: object) -> list[int]:
-    """Ports from an int, a "135,389" string or a list; garbage is dropped."""
+    """Ports from an int, a "135,389" string or a list; "ad" expands to AD's ports; garbage is dropped."""
     items = ports if isinstance(ports, (list, tuple)) else str(ports or "").replace(",", " ").split()
+    items = [p for item in items for p in (AD_WELL_KNOWN if item == AD_PORTS else [item])]
     result = []
     for item in items:
         try:
@@ -27,8 +32,17 @@ def parse_ports(ports: object) -> list[int]:
     return result
 
 
+def _advertised(session: Session, address: str) -> list[int]:
+    from wizard.probes.epm import epm_lookup  # only when asked: it is a second network exchange
+
+    return epm_lookup(session, address).evidence.get("tcp_ports", [])
+
+
 def tcp_ports(session: Session, address: str | None, ports: object = None) -> ProbeResult:
     wanted = parse_ports(ports)
+    names = ports if isinstance(ports, (list, tuple)) else str(ports or "").replace(",", " ").split()
+    if address and ADVERTISED in names:
+        wanted += [p for p in _advertised(session, address) if p not in wanted]
     if not address or not wanted:
         return ProbeResult("tcp_ports", ERROR, "No address or port to check.")
     states = parallel({str(p): (lambda p=p: session.port_state(address, p)) for p in wanted}, session.timeout)

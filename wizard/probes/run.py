@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
+from wizard import WizardError
 from wizard.engine.commands import render_command
+from wizard.engine.names import check_address, check_guid, check_host
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes import decide, dns, epm, identity, ldap, ports, winreg
 from wizard.probes.base import Session, run_guarded
@@ -30,6 +32,10 @@ def _registry() -> dict[str, Callable[..., ProbeResult]]:
 PROBES: dict[str, Callable[..., ProbeResult]] = _registry()
 assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
 
+# params that name a host, an address or a GUID: probes would hand any text to a resolver or socket
+_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
+           "expected": check_host, "forest": check_host, "guid": check_guid}
+
 
 def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResult:
     """Run one probe with the parameters its node gave; unknown names and bad params are outcomes too."""
@@ -40,4 +46,19 @@ def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResul
     kwargs = {k: v for k, v in params.items() if k in accepted}
     # rendered with the engine's quoting: params may come from pasted logs, never trusted as command text
     command = render_command(CATALOG[name].command, params)
+    try:
+        kwargs.update(_checked(kwargs))
+    except WizardError as exc:
+        return ProbeResult(name, ERROR, f"{name} was not run: {exc}.", {"error": str(exc)}, command=command)
     return run_guarded(name, command, lambda: probe(session, **kwargs))
+
+
+def _checked(params: dict[str, Any]) -> dict[str, str]:
+    """Host, address and GUID params, normalised; a WizardError names the first unusable one."""
+    checked = {}
+    for key, check in _CHECKS.items():
+        value = params.get(key)
+        if value is None or value == "":
+            continue  # a missing value is the probe's to report (skipped/error with its own words)
+        checked[key] = check(value if isinstance(value, str) else repr(value), key)
+    return checked

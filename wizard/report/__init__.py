@@ -78,9 +78,9 @@ def to_markdown(walk: Walk, flows: FlowSet) -> str:
     """The ticket text: what was seen, the cited cause, numbered fixes, commands to paste."""
     data = report_dict(walk, flows)
     lines = [f"## RPC diagnosis: {data['symptom_title']}", ""]
-    lines += [f"- Symptom: `{data['symptom']}`", f"- Target: `{data['target']}`"]
+    lines += [f"- Symptom: `{data['symptom']}`", f"- Target: `{_inline(data['target'])}`"]
     if data["dest"]:
-        lines.append(f"- Destination: `{data['dest']}`")
+        lines.append(f"- Destination: `{_inline(data['dest'])}`")
     lines += ["", "### Checks", "", "| # | check | result | seen |", "|---|---|---|---|"]
     for i, step in enumerate(data["steps"], 1):
         lines.append(f"| {i} | {step['node']} ({step['probe']}) | {step['outcome']} | {_cell(step['summary'])} |")
@@ -95,7 +95,7 @@ def to_markdown(walk: Walk, flows: FlowSet) -> str:
             lines += [f"**Note:** {root['note'].strip()}", ""]
         lines += ["### Fixes", ""] + [f"{i}. {fix}" for i, fix in enumerate(root["fixes"], 1)] + [""]
     else:
-        lines += ["### Inconclusive", "", str(data["inconclusive"] or ""), ""]
+        lines += ["### Inconclusive", "", _inline(data["inconclusive"] or ""), ""]
     if data["commands"]:
         lines += ["### Commands", "", "```bat"] + data["commands"] + ["```", ""]
     return "\n".join(lines)
@@ -105,11 +105,17 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _inline(text: object) -> str:
+    """One line without backticks: a value from the context or a probe cannot open a code block or
+    fake a line of its own (such as a command) in the ticket."""
+    return " ".join(str(text).split()).replace("`", "'")
+
+
 def to_text(walk: Walk, flows: FlowSet) -> str:
     data = report_dict(walk, flows)
-    lines = [f"{data['symptom_title']} — target {data['target']}"]
+    lines = [f"{data['symptom_title']} — target {_inline(data['target'])}"]
     for i, step in enumerate(data["steps"], 1):
-        lines.append(f"  {i}. [{step['outcome']}] {step['summary']}  ({step['elapsed_s']:.2f} s)")
+        lines.append(f"  {i}. [{step['outcome']}] {_inline(step['summary'])}  ({step['elapsed_s']:.2f} s)")
     root = data["root_cause"]
     if root:
         lines += ["", f"Root cause: {root['title']} ({root['id']})", f"  {' '.join(root['explanation'].split())}"]
@@ -119,7 +125,7 @@ def to_text(walk: Walk, flows: FlowSet) -> str:
             lines.append(f"  Note: {' '.join(root['note'].split())}")
         lines += ["", "Fixes:"] + [f"  {i}. {fix}" for i, fix in enumerate(root["fixes"], 1)]
     else:
-        lines += ["", f"Inconclusive: {data['inconclusive']}"]
+        lines += ["", f"Inconclusive: {_inline(data['inconclusive'])}"]
     if data["commands"]:
         lines += ["", "Commands:"] + [f"  {c}" for c in data["commands"]]
     return "\n".join(lines)
