@@ -6,6 +6,7 @@ non-DC Samba with an endpoint mapper), EXCH1 (plain TCP listeners on Exchange's 
 
 from __future__ import annotations
 
+import os
 import subprocess
 from contextlib import contextmanager
 from typing import Iterator
@@ -22,9 +23,13 @@ __all__ = ["FAULTS", "LabError", "LabHost", "LabInfo", "apply_fault", "client_ex
 
 
 def client_exec(argv: list[str], timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run argv in the client namespace (its hosts and resolv.conf point into the lab); capture output."""
+    """Run argv in the client namespace (its hosts and resolv.conf point into the lab); capture output.
+
+    `env` adds to (and overrides) this process's environment rather than replacing it.
+    """
+    full_env = {**os.environ, **(env or {})}
     return subprocess.run(["ip", "netns", "exec", CLIENT_NS, *argv], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+                          timeout=timeout, env=full_env)
 
 
 @contextmanager

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import dns.exception
 import dns.resolver
 
 from wizard.lab import dnsrecords, faults, hostfiles, netns, provision, services, state, status
 from wizard.lab.runner import LabError, Log, Steps
-from wizard.lab.topology import ALL_NETNS, CLIENT_NS, DC1, DC2, EXCH1, HOSTS, MEMBER1, STATE_DIR
+from wizard.lab.topology import ALL_NETNS, CLIENT_NS, DC1, DC2, HOSTS, MEMBER1, STATE_DIR
 
 
 def _create_network() -> None:

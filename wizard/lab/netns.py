@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from wizard.lab.runner import LabError, run
-from wizard.lab.topology import BRIDGE, CLIENT_ADDRESS, CLIENT_NS, HOSTS, NETNS_RUN, SUBNET_PREFIX, HostSpec
+from wizard.lab.topology import BRIDGE, CLIENT_ADDRESS, CLIENT_NS, NETNS_RUN, SUBNET_PREFIX, HostSpec
 
 CLONE_NEWNET = 0x40000000
 

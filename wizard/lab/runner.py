@@ -47,6 +47,15 @@ def admin_env() -> dict[str, str]:
     return env
 
 
+def show(argv: Sequence[str]) -> str:
+    """The command as a person reads it: the namespace wrapper and inline scripts abbreviated."""
+    parts = list(argv)
+    if _HOST_WRAPPER in parts:  # ip netns exec NS unshare ... sh -c WRAPPER sh HOST RUN LOG CMD...
+        i = parts.index(_HOST_WRAPPER)
+        parts = parts[:4] + parts[i + 5:]
+    return shlex.join("<script>" if "\n" in p else p for p in parts)
+
+
 def tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -62,16 +71,16 @@ def run(argv: Sequence[str], *, timeout: float = 60, env: dict[str, str] | None 
         proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout,
                               env=env, input=input_text)
     except subprocess.TimeoutExpired as exc:
-        raise LabError(f"timed out after {timeout:.0f} s: {shlex.join(argv)}") from exc
+        raise LabError(f"timed out after {timeout:.0f} s: {show(argv)}") from exc
     except OSError as exc:
-        raise LabError(f"cannot run {shlex.join(argv)}: {exc}") from exc
+        raise LabError(f"cannot run {show(argv)}: {exc}") from exc
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         with log_file.open("a") as fh:
-            fh.write(f"$ {shlex.join(argv)}\n{proc.stdout}{proc.stderr}\n")
+            fh.write(f"$ {show(argv)}\n{proc.stdout}{proc.stderr}\n")
     if check and proc.returncode != 0:
         output = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise LabError(f"failed (exit {proc.returncode}): {shlex.join(argv)}\n{output}")
+        raise LabError(f"failed (exit {proc.returncode}): {show(argv)}\n{output}")
     return proc
 
 

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from wizard.lab import netns
 from wizard.lab.provision import smb_conf
-from wizard.lab.runner import LabError, host_argv, netns_argv, tail
-from wizard.lab.topology import CLIENT_NS, DC1, DC2, EXCH1, EXCHANGE_PORTS, MEMBER1, HostSpec
+from wizard.lab.runner import LabError, host_argv, netns_argv, show, tail
+from wizard.lab.topology import CLIENT_NS, DC2, EXCH1, EXCHANGE_PORTS, MEMBER1, HostSpec
 
 DC_PORTS = (53, 135, 389, 445)
 MEMBER_PORTS = (135, 445)
@@ -51,7 +51,7 @@ def wait_ports(spec: HostSpec, ports: Sequence[int], procs: Sequence[subprocess.
             dead = [p for p in procs if p.poll() is not None]
             if dead:
                 raise LabError(f"{spec.key}: exited with {dead[0].returncode}: "
-                               f"{' '.join(map(str, dead[0].args))}\n{tail(log)}")
+                               f"{show(dead[0].args)}\n{tail(log)}")
             if time.monotonic() > deadline:
                 raise LabError(f"{spec.key}: ports {pending} not answering after {timeout:.0f} s\n{tail(log)}")
             time.sleep(0.2)
