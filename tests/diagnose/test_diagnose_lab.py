@@ -94,3 +94,18 @@ def test_domain_join(lab, fault, name, cause):
     fault(name)
     code, report = diagnose(lab, creds=False, symptom="domain-join-0x6d9")
     assert (code, cited(report)) == (1, cause)
+
+
+def test_lab_exec_runs_the_installed_wizard(lab, fault):
+    """The issue's own words: `rpc-wizard lab exec -- rpc-wizard diagnose ...`, with no venv on PATH."""
+    import os
+    import subprocess
+
+    fault("a-record-other-dc")
+    wizard = os.path.join(os.path.dirname(sys.executable), "rpc-wizard")
+    proc = subprocess.run([wizard, "lab", "exec", "--", "rpc-wizard", "diagnose", "--symptom", "ad-replication-1753",
+                           "--target", lab.hosts["DC2"].fqdn, "--dns-server", lab.dns_servers[0], "--format", "json",
+                           "--timeout", str(TIMEOUT)],
+                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["root_cause"]["id"] == "wrong-principal"

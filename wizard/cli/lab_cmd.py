@@ -91,5 +91,8 @@ def _dispatch(lab, render_text, args: argparse.Namespace) -> int:
             raise WizardError("lab exec needs a command: rpc-wizard lab exec -- CMD ...")
         if lab.status() is None:
             raise WizardError("the lab is not up: run `rpc-wizard lab up` first")
-        return subprocess.call(["ip", "netns", "exec", lab.CLIENT_NS, *cmd])
+        # `lab exec -- rpc-wizard ...` must find this very installation, venv or not
+        bindir = os.path.dirname(sys.executable)
+        env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+        return subprocess.call(["ip", "netns", "exec", lab.CLIENT_NS, *cmd], env=env)
     return 0
