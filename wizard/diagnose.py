@@ -11,7 +11,7 @@ from wizard import WizardError
 from wizard.engine import FlowSet, Walk, load_flows
 from wizard.probes.base import Session
 from wizard.probes.run import run_probe
-from wizard.probes.catalog import DRS_UUID
+from wizard.probes.catalog import CATALOG, DRS_UUID
 
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:
@@ -51,7 +51,8 @@ def _answer_paste(walk: Walk, text: str) -> bool:
     if answered is None:
         raise WizardError(f"the text pasted for node {walk.node.id!r} does not answer its check ({name})")
     outcome, evidence, summary = answered
-    walk.answer(outcome, source="paste", evidence={**evidence, "summary": summary})
+    facts = {k: evidence[k] for k in CATALOG[name].facts if k in evidence}  # later nodes need them
+    walk.answer(outcome, source="paste", evidence={**evidence, "summary": summary}, facts=facts)
     return True
 
 

@@ -1,10 +1,96 @@
-"""`rpc-wizard parse`: placeholder until its issue lands."""
+"""`rpc-wizard parse FILE|-`: what a pasted output says (kind, failure codes, hosts, GUIDs, symptoms, facts)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from wizard import WizardError
+from wizard.parsers import MAX_BYTES, context_from, decode_paste, parse_text
+from wizard.parsers.errorcodes import describe
+
+EXIT_NOTHING = 2  # the contract: 2 = could not tell
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("parse", help="(not built yet)")
-    p.set_defaults(func=lambda args: print("rpc-wizard parse: not built yet") or 3)
+    p = sub.add_parser("parse", help="read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
+                       description="Detect what a paste is (dcdiag, repadmin, netsetup.log, event text, portqry, "
+                                   "rpcdump, nslookup, nbtstat, ipconfig /all, netsh, reg query) and read its "
+                                   "failure codes, hosts, GUIDs, suggested symptoms and facts. "
+                                   "Exit codes: 0 something recognised, 2 nothing recognised, 3 bad input.")
+    p.add_argument("file", metavar="FILE", help="the file to read, or - for standard input")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with Path(path).open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise WizardError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    text = decode_paste(read_bytes(args.file))  # more than the limit raises a one-line WizardError
+    if not text.strip():
+        raise WizardError(f"{'standard input' if args.file == '-' else args.file} is empty: nothing to parse")
+    parsed = parse_text(text)
+    result = {**parsed.to_dict(), "context": context_from(parsed)}
+    if args.format == "json":
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print(render(result))
+    recognised = parsed.kinds or parsed.errors
+    return 0 if recognised else EXIT_NOTHING
+
+
+def render(result: dict[str, Any]) -> str:
+    others = [k for k in result["kinds"] if k != result["kind"]]
+    lines = [f"kind:      {result['kind']}" + (f" (also: {', '.join(others)})" if others else "")]
+    lines += [f"errors:    {describe(result['errors'][0])}" if result["errors"] else "errors:    none reported"]
+    lines += [f"           {describe(code)}" for code in result["errors"][1:]]
+    lines.append(f"symptoms:  {', '.join(result['symptoms']) or 'none suggested'}")
+    lines.append(f"hosts:     {', '.join(result['hosts']) or '-'}")
+    lines.append(f"guids:     {', '.join(result['guids']) or '-'}")
+    if result["context"]:
+        lines.append("diagnose:  " + " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                                            for k, v in result["context"].items()))
+    if not result["kinds"]:
+        lines.append("(not a known output: dcdiag, repadmin, netsetup.log, event text, portqry, rpcdump, nslookup, "
+                     "nbtstat, ipconfig /all, repadmin /showobjmeta, netsh dynamicport, reg query)")
+    for kind, facts in result["facts"].items():
+        lines.append(f"{kind}:")
+        lines += _tree(facts, "  ")
+    return "\n".join(lines)
+
+
+def _tree(value: Any, indent: str) -> list[str]:
+    """Facts as an indented outline; long lists are cut so that a terminal stays readable."""
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f"{indent}{key}:")
+                lines += _tree(item, indent + "  ")
+            elif item not in (None, "", [], {}):
+                lines.append(f"{indent}{key}: {item}")
+    elif isinstance(value, list):
+        for item in value[:50]:
+            if isinstance(item, dict):
+                inner = _tree(item, indent + "  ")
+                if inner:
+                    lines.append(f"{indent}- {inner[0].strip()}")
+                    lines += inner[1:]
+            else:
+                lines.append(f"{indent}- {item}")
+        if len(value) > 50:
+            lines.append(f"{indent}... {len(value) - 50} more (--format json shows all)")
+    return lines

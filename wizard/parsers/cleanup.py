@@ -1,0 +1,87 @@
+"""Turn what people paste into plain LF text: encodings of Windows redirects and Markdown artefacts."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from wizard import WizardError
+
+MAX_BYTES = 5 * 1024 * 1024  # a dcdiag /v of a big forest is well under this; more is not a paste
+MAX_CHARS = MAX_BYTES
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&"))
+
+
+def too_big(size: int) -> WizardError:
+    return WizardError(f"the text is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB "
+                       "(paste only the failing part)")
+
+
+def decode_paste(data: bytes) -> str:
+    """Text from bytes as Windows writes them: UTF-16 (with or without BOM), UTF-8, else cp1252; LF line ends."""
+    if len(data) > MAX_BYTES:
+        raise too_big(len(data))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", "replace")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", "replace")
+    elif _looks_utf16(data):
+        text = data.decode("utf-16-le" if _zeros(data, 1) >= _zeros(data, 0) else "utf-16-be", "replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", "replace")  # cmd.exe `>` writes the ANSI/OEM code page
+    return normalise_newlines(text)
+
+
+def _zeros(data: bytes, parity: int) -> int:
+    return data[parity:4096:2].count(0)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """PowerShell 5 `>` writes UTF-16LE; a BOM can be lost when the file is cut or concatenated."""
+    sample = len(data[:4096]) // 2
+    return sample >= 2 and max(_zeros(data, 0), _zeros(data, 1)) >= sample * 0.3
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def clean_text(text: str) -> str:
+    """Undo what Markdown, chat tools and e-mail do to a console output; keep the line structure."""
+    text = normalise_newlines(text).translate(_INVISIBLE).replace("\u00a0", " ")
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    lines = [_QUOTE.sub("", line).rstrip() for line in text.split("\n")]
+    lines = _undouble([line for line in lines if not _FENCE.match(line)])
+    return "\n".join(_dedent(lines)).strip("\n")
+
+
+def _undouble(lines: list[str]) -> list[str]:
+    """A blank line after every line (Markdown paragraphs): drop one blank per run of them."""
+    filled = [bool(line.strip()) for line in lines]
+    if sum(filled) < 3 or any(a and b for a, b in pairwise(filled)):
+        return lines
+    out: list[str] = []
+    run = 0
+    for line, full in zip(lines, filled):
+        if not full:
+            run += 1
+            continue
+        out += [""] * ((run - 1) // 2 if out else 0)  # one original blank line became three
+        out.append(line)
+        run = 0
+    return out
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """Remove an indentation every line shares (a list item or a Markdown code block)."""
+    indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return [line[cut:] for line in lines] if cut else lines

@@ -1,0 +1,108 @@
+"""What a parsed log tells `diagnose` before any probe runs: the DCs, the forest, the GUID, DNS servers.
+
+target = the source DC (replication) or the DC the join chose; dest = the DC that logged the failure.
+Names are as the tool printed them (repadmin prints NetBIOS-style names); placeholders are dropped.
+ipconfig's 127.0.0.1 / ::1 DNS server means the machine itself: it becomes that adapter's own address,
+which is what the wizard has to ask from elsewhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from wizard.engine.names import is_valid_address
+from wizard.parsers.common import dn_forest, host
+from wizard.parsers.model import ParsedPaste
+
+
+def context_from(parsed: ParsedPaste) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for reader in (_dcdiag, _showrepl, _replsum, _event, _netsetup, _showobjmeta):
+        for key, value in reader(parsed.facts).items():
+            if value and key not in found:
+                found[key] = value
+    servers = _dns_servers(parsed.facts.get("ipconfig", {}))
+    if servers:
+        found["dns_servers"] = servers
+    for key in ("target", "dest", "forest"):
+        if key in found and not host(str(found[key])):
+            del found[key]
+    return found
+
+
+def _dcdiag(facts: dict) -> dict:
+    d = facts.get("dcdiag")
+    if not d:
+        return {}
+    ext = d.get("extended_error", {})
+    failing = [r for r in d["replication_failures"] if host(r["source"])]
+    binds = [b["server"] for b in d["bind_errors"] if host(b["server"])]
+    dests = [r["destination"] for r in failing if host(r["destination"])] + [s for s in d["servers"] if host(s)]
+    return {"target": failing[0]["source"] if failing else (binds[0] if binds else None),
+            "dest": dests[0] if dests and failing else None,
+            "forest": ext.get("forest") or _forest_of([r["naming_context"] for r in failing]),
+            "guid": ext.get("guid")}
+
+
+def _showrepl(facts: dict) -> dict:
+    r = facts.get("repadmin-showrepl")
+    if not r:
+        return {}
+    failing = [n for n in r["neighbors"] if n["result"]]
+    first = failing[0] if failing else None
+    return {"target": first["source"] if first else None,
+            "dest": (first.get("destination") or r["server"]) if first else None,
+            "guid": first["dsa_guid"] if first else None,
+            "forest": _forest_of([n["naming_context"] for n in r["neighbors"]])}
+
+
+def _replsum(facts: dict) -> dict:
+    r = facts.get("repadmin-replsum")
+    if not r:
+        return {}
+    sources = [row["dsa"] for row in r["source"] if row["fails"]]
+    dests = [row["dsa"] for row in r["destination"] if row["fails"]]
+    return {"target": sources[0] if len(sources) == 1 else None, "dest": dests[0] if len(dests) == 1 else None}
+
+
+def _event(facts: dict) -> dict:
+    events = [e for e in facts.get("event", {}).get("events", []) if e.get("error")]
+    for e in events:
+        if e.get("source_dc") or e.get("guid"):
+            return {"target": e.get("source_dc"), "dest": e.get("computer"), "guid": e.get("guid"),
+                    "forest": e.get("forest") or dn_forest(e["description"])}
+    return {}
+
+
+def _netsetup(facts: dict) -> dict:
+    n = facts.get("netsetup-log")
+    return {"target": n["dc"]} if n else {}
+
+
+def _showobjmeta(facts: dict) -> dict:
+    m = facts.get("repadmin-showobjmeta")
+    if not m:
+        return {}
+    return {"target": m["server"], "guid": m["object_guid"], "forest": dn_forest(m["object"])}
+
+
+def _forest_of(naming_contexts: list[str]) -> str | None:
+    """Configuration and Schema live under the forest root; a domain NC alone does not say the forest."""
+    for nc in naming_contexts:
+        forest = dn_forest(nc)
+        if forest:
+            return forest
+    return None
+
+
+def _dns_servers(ipconfig: dict) -> list[str]:
+    servers: list[str] = []
+    for adapter in ipconfig.get("adapters", []):
+        own = [a for a in adapter["ipv4"] if is_valid_address(a)]
+        for server in adapter["dns_servers"]:
+            if ipaddress.ip_address(server.split("%")[0]).is_loopback:
+                server = own[0] if own else ""
+            if server and server not in servers:
+                servers.append(server)
+    return servers
