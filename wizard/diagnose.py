@@ -52,7 +52,7 @@ def _answer_paste(walk: Walk, text: str) -> bool:
         raise WizardError(f"the text pasted for node {walk.node.id!r} does not answer its check ({name})")
     outcome, evidence, summary = answered
     facts = {k: evidence[k] for k in CATALOG[name].facts if k in evidence}  # later nodes need them
-    walk.answer(outcome, source="paste", evidence={**evidence, "summary": summary}, facts=facts)
+    walk.answer(outcome, source="paste", evidence=evidence, facts=facts, summary=summary)
     return True
 
 

@@ -74,12 +74,12 @@ class Walk:
                            result.elapsed_s))
 
     def answer(self, outcome: str, source: str = "person", evidence: dict | None = None,
-               facts: dict | None = None) -> None:
+               facts: dict | None = None, summary: str | None = None) -> None:
         """A manual or pasted answer for the current node; `facts` feed later nodes like a probe's would."""
         node = self._current()
         self._check_outcome(node, outcome)
         self._merge(facts or {})
-        summary = f"answered by {source}: {outcome}"
+        summary = f"({source}) {summary}" if summary else f"answered by {source}: {outcome}"
         self._advance(Step(node.id, node.probe, outcome, summary, dict(evidence or {}),
                            "\n".join(self._render(node.commands)), 0.0, source))
 
