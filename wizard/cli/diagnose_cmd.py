@@ -85,12 +85,22 @@ def build_context(args: argparse.Namespace) -> dict[str, object]:
             context[key] = check_host(str(context[key]), what)
     if not context.get("forest") and "." in str(context["target"]).strip("0123456789."):
         context["forest"] = str(context["target"]).split(".", 1)[1]  # right unless the DC is in a child domain
+    for key in ("target", "dest"):
+        _qualify(context, key)
     if context.get("guid"):
         context["guid"] = check_guid(str(context["guid"]))
     context["dns_servers"] = [check_address(s, "--dns-server") for s in context.get("dns_servers") or []] or None
     if args.hosts_file and not Path(args.hosts_file).is_file():
         raise WizardError(f"--hosts-file {args.hosts_file}: no such file")
     return context
+
+
+def _qualify(context: dict[str, object], key: str) -> None:
+    """dcdiag and repadmin name DCs by NetBIOS name: DNS needs the full name, so add the forest's."""
+    name = str(context.get(key) or "")
+    if name and "." not in name and context.get("forest"):
+        context[key] = f"{name}.{context['forest']}"
+        print(f"note: {key} {name} taken as {context[key]} (give --{key} to override)", file=sys.stderr)
 
 
 def _check_answers(walk: Walk, answers: dict[str, str], pastes: dict[str, str]) -> None:
