@@ -46,6 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WizardError as exc:
         print(f"rpc-wizard: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("rpc-wizard: interrupted", file=sys.stderr)
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+        print("\nrpc-wizard: interrupted", file=sys.stderr)
         return 130

@@ -29,8 +29,10 @@ def interface_name(uuid: str) -> str:
     return ""
 
 
-def _blocked(session: Session, address: str) -> ProbeResult | None:
-    """135 already seen filtered/refused/unreachable this run, or not answering now."""
+def _blocked(session: Session, address: str | None) -> ProbeResult | None:
+    """No address, or 135 already seen filtered/refused/unreachable this run, or not answering now."""
+    if not address:
+        return ProbeResult("", ERROR, "No address to ask.")
     state, detail = session.known_dead(address, 135) or session.port_state(address, 135)
     if state in _STATE_OUTCOME:
         return ProbeResult("", _STATE_OUTCOME[state], f"TCP 135 on {address}: {state} ({detail}).",
@@ -50,8 +52,6 @@ def _connect(session: Session, address: str):
 def epm_map(session: Session, address: str | None, interface: str | None = None) -> ProbeResult:
     uuid = (interface or DRS_UUID).lower()
     name = interface_name(uuid) or uuid
-    if not address:
-        return ProbeResult("epm_map", ERROR, "No address to ask.")
     blocked = _blocked(session, address)
     if blocked:
         return blocked
@@ -75,8 +75,6 @@ def epm_map(session: Session, address: str | None, interface: str | None = None)
 
 
 def epm_lookup(session: Session, address: str | None) -> ProbeResult:
-    if not address:
-        return ProbeResult("epm_lookup", ERROR, "No address to ask.")
     blocked = _blocked(session, address)
     if blocked:
         return blocked

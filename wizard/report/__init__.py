@@ -52,21 +52,9 @@ def report_dict(walk: Walk, flows: FlowSet) -> dict[str, Any]:
         "target": walk.context.get("target"),
         "dest": walk.context.get("dest"),
         "root_cause": root,
-        "steps": [_step(s) for s in walk.steps],
+        "steps": [s.to_dict() for s in walk.steps],
         "commands": walk.commands(),
         "inconclusive": walk.inconclusive,
-    }
-
-
-def _step(step) -> dict[str, Any]:
-    return {
-        "node": step.node,
-        "probe": step.probe,
-        "outcome": step.outcome,
-        "summary": step.summary,
-        "evidence": step.evidence,
-        "command": step.command,
-        "elapsed_s": round(step.elapsed_s, 3),
     }
 
 
