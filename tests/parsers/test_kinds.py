@@ -91,6 +91,20 @@ def test_replsum(sample):
     assert context_from(p) == {"target": "CONTOSO-DC2", "dest": "CONTOSO-DC1"}
 
 
+def test_syncall_names_partners_by_their_msdcs_cname(sample):
+    parsed = parse_text(sample("repadmin_syncall_1753.txt"))
+    assert parsed.kind == "repadmin-syncall" and parsed.symptoms[0] == "ad-replication-1753"
+    failures = parsed.facts["repadmin-syncall"]["failures"]
+    assert failures[0] == {"naming_context": "DC=contoso,DC=com", "result": 1753, "why": "network error",
+                           "destination": "", "source": "", "guid": "74fbe06c-932c-46b5-831b-af9e31f496b2",
+                           "forest": "contoso.com"}
+    assert failures[1]["destination"].startswith("b6dc8589-")
+    # the successful ForestDnsZones sync is not a failure; the fatal 8440 is recorded on its own
+    assert len(failures) == 2 and parsed.facts["repadmin-syncall"]["fatal"] == 8440
+    assert context_from(parsed) == {"dest": "CONTOSO-DC1", "guid": "74fbe06c-932c-46b5-831b-af9e31f496b2",
+                                    "forest": "contoso.com"}
+
+
 def test_netsetup(sample):
     p = parse_text(sample("netsetup_0x6d9.log"))
     assert (p.kind, p.errors, p.symptoms) == ("netsetup-log", [1753, 2224], ["domain-join-0x6d9"])

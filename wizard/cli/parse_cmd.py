@@ -64,7 +64,7 @@ def render(result: dict[str, Any]) -> str:
         lines.append("diagnose:  " + " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                                             for k, v in result["context"].items()))
     if not result["kinds"]:
-        lines.append("(not a known output: dcdiag, repadmin, netsetup.log, event text, portqry, rpcdump, nslookup, "
+        lines.append("(not a known output: dcdiag, repadmin (/showrepl, /replsum, /syncall), netsetup.log, event text, portqry, rpcdump, nslookup, "
                      "nbtstat, ipconfig /all, repadmin /showobjmeta, netsh dynamicport, reg query)")
     for kind, facts in result["facts"].items():
         lines.append(f"{kind}:")

@@ -18,7 +18,7 @@ from wizard.parsers.model import ParsedPaste
 
 def context_from(parsed: ParsedPaste) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for reader in (_dcdiag, _showrepl, _replsum, _event, _netsetup, _showobjmeta):
+    for reader in (_dcdiag, _showrepl, _syncall, _replsum, _event, _netsetup, _showobjmeta):
         for key, value in reader(parsed.facts).items():
             if value and key not in found:
                 found[key] = value
@@ -55,6 +55,16 @@ def _showrepl(facts: dict) -> dict:
             "dest": (first.get("destination") or r["server"]) if first else None,
             "guid": first["dsa_guid"] if first else None,
             "forest": _forest_of([n["naming_context"] for n in r["neighbors"]])}
+
+
+def _syncall(facts: dict) -> dict:
+    r = facts.get("repadmin-syncall")
+    failing = [f for f in (r or {}).get("failures", []) if f["result"]]
+    if not failing:
+        return {}
+    first = failing[0]
+    return {"target": first["source"] or None, "dest": first["destination"] or r["server"],
+            "guid": first["guid"] or None, "forest": first["forest"] or _forest_of([first["naming_context"]])}
 
 
 def _replsum(facts: dict) -> dict:

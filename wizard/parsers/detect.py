@@ -16,6 +16,7 @@ from wizard.parsers import (
     regquery,
     repadmin,
     showobjmeta,
+    syncall,
 )
 from wizard.parsers.cleanup import MAX_CHARS, clean_text, too_big
 from wizard.parsers.common import Found, guids, unique
@@ -23,9 +24,9 @@ from wizard.parsers.errorcodes import codes_in, unique_codes
 from wizard.parsers.model import UNKNOWN, ParsedPaste
 from wizard.parsers.symptoms import suggest
 
-PARSERS = (dcdiag, repadmin, netsetup, event, endpoints, nslookup, nbtstat, ipconfig, showobjmeta, netsh, regquery)
+PARSERS = (dcdiag, repadmin, syncall, netsetup, event, endpoints, nslookup, nbtstat, ipconfig, showobjmeta, netsh, regquery)
 # Failure reports come first: they say what broke; the other outputs are checks run to find out why.
-REPORTS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "netsetup-log", "event")
+REPORTS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event")
 log = logging.getLogger(__name__)
 
 

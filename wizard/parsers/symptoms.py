@@ -12,7 +12,7 @@ ENDPOINT_CREATE = "endpoint-create-1720"
 WRONG_PRINCIPAL = "target-principal-2146893022"
 PORT_CONFIG = "rpc-port-config-87"
 
-_REPLICATION_KINDS = {"dcdiag", "repadmin-showrepl", "repadmin-replsum"}
+_REPLICATION_KINDS = {"dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall"}
 _REPLICATION_EVENTS = {1655, 1925, 1265, 1311, 1864, 2087, 2088}
 _REPLICATION_WORDS = re.compile(r"replicat|naming context|directory partition|Check Replication Topology"
                                 r"|DsBindWithSpnEx|NTDS", re.I)
