@@ -64,8 +64,9 @@ def render(result: dict[str, Any]) -> str:
         lines.append("diagnose:  " + " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                                             for k, v in result["context"].items()))
     if not result["kinds"]:
-        lines.append("(not a known output: dcdiag, repadmin (/showrepl, /replsum, /syncall), netsetup.log, event text, portqry, rpcdump, nslookup, "
-                     "nbtstat, ipconfig /all, repadmin /showobjmeta, netsh dynamicport, reg query)")
+        lines.append("(not a known output: dcdiag, repadmin (/showrepl, /replsum, /syncall, /showobjmeta), "
+                     "netsetup.log, event text, portqry, rpcdump, nslookup, nbtstat, ipconfig /all, "
+                     "netsh dynamicport, reg query)")
     for kind, facts in result["facts"].items():
         lines.append(f"{kind}:")
         lines += _tree(facts, "  ")
