@@ -162,7 +162,8 @@ def test_a_probe_that_raises_gives_an_error_outcome(session, monkeypatch, exc):
     monkeypatch.setitem(probe_run.PROBES, "epm_map", explode)
     result = run_probe("epm_map", {"address": "127.0.0.1", "interface": "ignored"}, session)
     assert_error(result, "epm_map")
-    assert result.summary.startswith("epm_map could not complete: " + type(exc).__name__)
+    assert result.summary.startswith("epm_map: the answer could not be understood or the exchange failed ("
+                                      + type(exc).__name__)
     assert "second line" not in result.summary
     assert result.evidence == {"error": one_line(exc)}
     assert result.command == "portqry -n 127.0.0.1 -e 135"
@@ -179,7 +180,19 @@ def test_a_probe_result_is_stamped_with_name_command_and_time(session, monkeypat
 
 def test_run_guarded_one_line_for_any_message():
     result = run_guarded("x", "cmd", lambda: (_ for _ in ()).throw(RuntimeError("  \n\n  ")))
-    assert result.outcome == ERROR and result.summary == "x could not complete: RuntimeError"
+    assert result.outcome == ERROR
+    assert result.summary == "x: the answer could not be understood or the exchange failed (RuntimeError)"
+
+
+@pytest.mark.parametrize(("exc", "words"), [(TimeoutError("timed out"), "did not answer in time"),
+                                            (ConnectionResetError(104, "reset"), "closed the connection")])
+def test_run_guarded_says_what_a_timeout_or_reset_means(exc, words):
+    def fail():
+        raise exc
+
+    result = run_guarded("epm_map", "cmd", fail)
+    assert result.outcome == ERROR and words in result.summary
+    assert result.evidence == {"error": one_line(exc)}  # the technical line is kept for the ticket
 
 
 @settings(max_examples=60, deadline=None)

@@ -101,11 +101,20 @@ def run_guarded(name: str, command: str, body: Callable[[], ProbeResult]) -> Pro
     try:
         result = body()
     except Exception as exc:  # noqa: BLE001 - a probe reports trouble, it never raises
-        result = ProbeResult(name, ERROR, f"{name} could not complete: {one_line(exc)}", {"error": one_line(exc)})
+        result = ProbeResult(name, ERROR, f"{name}: {_plain(exc)}", {"error": one_line(exc)})
     result.probe = name
     result.command = command
     result.elapsed_s = time.monotonic() - started
     return result
+
+
+def _plain(exc: BaseException) -> str:
+    """What went wrong, in words a helpdesk can act on; the technical line stays in the evidence."""
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "the server accepted the connection but did not answer in time"
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        return "the server closed the connection in the middle of the exchange"
+    return f"the answer could not be understood or the exchange failed ({one_line(exc)})"
 
 
 def one_line(exc: BaseException) -> str:
