@@ -182,3 +182,18 @@ def test_rpc_port_config(lab, admin, session, fault):
     r = probe("rpc_port_config", Session(timeout=TIMEOUT, credentials=admin.credentials), address=dc2)
     assert r.outcome == "too-small", r.summary
     assert r.evidence["values"]["Ports"] == ["5000-5010"]
+
+
+def test_dns_host_reports_a_duplicate_a_record(lab, session):
+    from wizard.lab import dnsrecords
+
+    dc2, member = lab.hosts["DC2"], lab.hosts["MEMBER1"]
+    name = dc2.fqdn.split(".")[0]
+    dnsrecords._dns("add", lab.forest, name, "A", member.address)
+    try:
+        r = probe("dns_host", session, host=dc2.fqdn, dns_servers=lab.dns_servers)
+    finally:
+        dnsrecords._dns("delete", lab.forest, name, "A", member.address)
+    assert r.outcome == "resolved"
+    assert any("2 A records" in c for c in r.evidence["conflicts"]), r.evidence
+    assert "conflicting answers" in r.summary
