@@ -140,7 +140,14 @@ def run(args: argparse.Namespace) -> int:
     pastes = {node: read_input(path) for node, path in _pairs(args.paste, "--paste").items()}
     _check_answers(walk, answers, pastes)
     session = Session(timeout=args.timeout, credentials=credentials_for(args.user))
-    diagnose.run(walk, session, answers, pastes)
-    render = {"text": report.to_text, "json": report.to_json, "markdown": report.to_markdown}[args.format]
-    print(render(walk, flows))
+    live = args.format == "text" and sys.stdout.isatty()  # a person watching: show each check as it ends
+    if live:
+        print(report.text_heading(walk), flush=True)
+    diagnose.run(walk, session, answers, pastes,
+                 on_step=lambda w: print(report.text_step(len(w.steps), w.steps[-1]), flush=True) if live else None)
+    if live:
+        print(report.to_text(walk, flows, steps=False))
+    else:
+        render = {"text": report.to_text, "json": report.to_json, "markdown": report.to_markdown}[args.format]
+        print(render(walk, flows))
     return report.exit_code(walk)

@@ -99,11 +99,19 @@ def _inline(text: object) -> str:
     return " ".join(str(text).split()).replace("`", "'")
 
 
-def to_text(walk: Walk, flows: FlowSet) -> str:
+def text_heading(walk: Walk) -> str:
+    return f"{walk.flow.symptom.title} — target {_inline(walk.context.get('target'))}"
+
+
+def text_step(number: int, step) -> str:
+    """One check as a line: shown live while the walk runs, and again in the full text."""
+    return f"  {number}. [{step.outcome}] {_inline(step.summary)}  ({step.elapsed_s:.2f} s)"
+
+
+def to_text(walk: Walk, flows: FlowSet, steps: bool = True) -> str:
+    """Plain text; steps=False leaves out the heading and checks (already shown live)."""
     data = report_dict(walk, flows)
-    lines = [f"{data['symptom_title']} — target {_inline(data['target'])}"]
-    for i, step in enumerate(data["steps"], 1):
-        lines.append(f"  {i}. [{step['outcome']}] {_inline(step['summary'])}  ({step['elapsed_s']:.2f} s)")
+    lines = [text_heading(walk)] + [text_step(i, s) for i, s in enumerate(walk.steps, 1)] if steps else []
     root = data["root_cause"]
     if root:
         lines += ["", f"Root cause: {root['title']} ({root['id']})", f"  {' '.join(root['explanation'].split())}"]
