@@ -166,12 +166,16 @@ def test_ntds_lookup_needs_credentials_and_reads_the_destination(lab, session, a
     assert lab.admin_password not in repr(admin.credentials) + repr(r)
 
 
-def test_ntds_guid_compares_with_the_source_dc_own_view(lab, session):
+def test_ntds_guid_compares_with_the_source_dc_own_view(lab, session, admin):
     dc2 = lab.hosts["DC2"]
+    # anonymously, from the rootDSE's extended DN; signed in, from its own directory with the creation time
     r = probe("ntds_guid", session, address=dc2.address, target=dc2.fqdn, guid=dc2.ntds_guid)
+    assert r.outcome == "match" and "own_when_created" not in r.evidence
+    r = probe("ntds_guid", admin, address=dc2.address, target=dc2.fqdn, guid=dc2.ntds_guid)
     assert r.outcome == "match", r.summary
-    r = probe("ntds_guid", session, address=dc2.address, target=dc2.fqdn, guid=lab.hosts["DC1"].ntds_guid)
+    r = probe("ntds_guid", admin, address=dc2.address, target=dc2.fqdn, guid=lab.hosts["DC1"].ntds_guid)
     assert r.outcome == "mismatch" and r.evidence["own_guid"] == dc2.ntds_guid
+    assert r.evidence["own_when_created"].startswith("20")  # creation time, to compare with dcpromo.log
 
 
 def test_rpc_port_config(lab, admin, session, fault):

@@ -58,10 +58,7 @@ def _search(conn, base: str, scope: str, flt: str, attrs: list[str], extended: b
 
 
 def root_dse(session: Session, address: str, bind: bool = False) -> dict[str, str]:
-    """rootDSE attributes as text, DNs with their <GUID=...> prefix where the server gives it.
-
-    Samba reveals the NTDS Settings GUID in dsServiceName only to a bound client.
-    """
+    """rootDSE attributes as text, DNs with their <GUID=...> prefix (the extended DN control)."""
     conn = _open(session, address, bind=bind)
     try:
         found = _search(conn, "", "baseObject", "(objectClass=*)", list(ROOT_DSE_ATTRS), extended=True)
@@ -147,6 +144,17 @@ def _escape(value: str) -> str:
     return "".join(f"\\{ord(c):02x}" if c in "*()\\\x00" else c for c in value)
 
 
+def _own_view(session: Session, address: str, target: str | None) -> dict[str, str]:
+    """The source DC's NTDS Settings as its own directory holds them: GUID, and creation time when signed in."""
+    if session.credentials is not None and target:
+        settings = find_ntds_settings(session, address, target)
+        if settings:
+            return {"own_guid": settings["guid"], "own_when_created": settings["when_created"], "dn": settings["dn"]}
+    dse = root_dse(session, address, bind=session.credentials is not None)
+    own = guid_of_extended_dn(dse.get("dsServiceName", ""))
+    return {"own_guid": own or "", "dn": strip_extended(dse.get("dsServiceName", ""))}
+
+
 def ntds_guid(session: Session, address: str | None, target: str | None, guid: str | None) -> ProbeResult:
     """Does the source DC, asked at `address`, hold the NTDS Settings GUID the destination uses?"""
     if not guid:
@@ -154,19 +162,19 @@ def ntds_guid(session: Session, address: str | None, target: str | None, guid: s
     if not address:
         return ProbeResult("ntds_guid", ERROR, "No address for the source DC.")
     try:
-        dse = root_dse(session, address, bind=session.credentials is not None)
+        evidence = {"given_guid": guid, **_own_view(session, address, target)}
     except LdapUnavailable as exc:
         return ProbeResult("ntds_guid", ERROR, str(exc))
-    own = guid_of_extended_dn(dse.get("dsServiceName", ""))
-    evidence = {"given_guid": guid, "own_guid": own, "dsServiceName": strip_extended(dse.get("dsServiceName", ""))}
+    own = evidence["own_guid"]
     if not own and session.credentials is None:
-        return ProbeResult("ntds_guid", SKIPPED, f"{target} shows its NTDS Settings objectGUID only to a signed-in "
-                           "client: give --user to compare it.", evidence)
+        return ProbeResult("ntds_guid", SKIPPED, f"{target} did not show its NTDS Settings objectGUID to an "
+                           "anonymous client: give --user to compare it.", evidence)
     if not own:
         return ProbeResult("ntds_guid", ERROR, f"{address} did not reveal its NTDS Settings objectGUID.", evidence)
     if own == guid.lower():
         return ProbeResult("ntds_guid", "match", f"{target} holds NTDS Settings objectGUID {own}, as expected.",
                            evidence, {"ntds_guid": own})
+    created = f" (its own was created {evidence['own_when_created']})" if evidence.get("own_when_created") else ""
     return ProbeResult("ntds_guid", "mismatch",
-                       f"The destination uses objectGUID {guid}, but {target} holds {own}: a stale NTDS Settings object.",
-                       evidence, {"ntds_guid": own})
+                       f"The destination uses objectGUID {guid}, but {target} holds {own}{created}: "
+                       "a stale NTDS Settings object.", evidence, {"ntds_guid": own})
