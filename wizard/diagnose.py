@@ -10,8 +10,8 @@ from typing import Callable, Mapping
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk, load_flows
 from wizard.probes.base import Session
-from wizard.probes.run import run_probe
 from wizard.probes.catalog import CATALOG, DRS_UUID
+from wizard.probes.run import run_probe
 
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 import rawclient as raw
+
 import wizard.lab as lab_api
 from wizard.lab import state
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 import rawclient as raw
+
 import wizard.lab as lab_api
 
 pytestmark = pytest.mark.lab

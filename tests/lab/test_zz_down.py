@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import machine_traces
 
 import wizard.lab as lab_api
 from wizard.lab.netns import in_home_netns
 from wizard.lab.topology import ALL_NETNS, NETNS_ETC, NETNS_RUN, STATE_DIR
-
-from conftest import machine_traces
 
 pytestmark = [pytest.mark.lab, pytest.mark.lab_teardown]
 

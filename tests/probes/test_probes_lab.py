@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wizard.probes.base import Credentials, Session
-from wizard.probes.run import run_probe
 from wizard.probes.catalog import CATALOG, DRS_UUID
+from wizard.probes.run import run_probe
 
 pytestmark = pytest.mark.lab
 

@@ -9,9 +9,9 @@ from wizard import WizardError
 from wizard.cli.credentials import credentials_for
 from wizard.engine.names import check_address, check_guid, check_host
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.probes.run import run_probe
 from wizard.probes.catalog import CATALOG
 from wizard.probes.ports import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
+from wizard.probes.run import run_probe
 
 _HOSTS = {"address": check_address, "target": check_host, "dest": check_host, "host": check_host,
           "expected": check_host, "forest": check_host, "guid": check_guid}

@@ -6,13 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from wizard import WizardError
+from wizard import WizardError, diagnose, report
 from wizard.cli.credentials import credentials_for
 from wizard.engine import FlowSet, Walk, load_flows
 from wizard.engine.names import check_address, check_guid, check_host
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard import diagnose
-from wizard import report
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,9 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from wizard.lab import hostfiles, netns, services, state
-from wizard.lab.topology import (ADMIN_PASSWORD, ADMIN_USER, ALL_NETNS, CLIENT_ADDRESS, DC1, DOMAIN,
-                                 EXCH1, FOREST, HOSTS, REALM)
-
+from wizard.lab.topology import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    ALL_NETNS,
+    CLIENT_ADDRESS,
+    DC1,
+    DOMAIN,
+    EXCH1,
+    FOREST,
+    HOSTS,
+    REALM,
+)
 
 REPORT_ORDER = ("DC1", "DC2", "MEMBER1", "EXCH1")
 

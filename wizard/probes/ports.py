@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, Session, parallel
+from wizard.probes.epm import epm_lookup
 
 # AD DC well-known ports (document 000's table; they are not registered with the endpoint mapper)
 AD_WELL_KNOWN = (53, 88, 135, 389, 445, 636, 3268, 3269)
@@ -33,8 +34,7 @@ def parse_ports(ports: object) -> list[int]:
 
 
 def _advertised(session: Session, address: str) -> list[int]:
-    from wizard.probes.epm import epm_lookup  # only when asked: it is a second network exchange
-
+    """The ncacn_ip_tcp ports the endpoint mapper lists (a second exchange: only when asked for)."""
     return epm_lookup(session, address).evidence.get("tcp_ports", [])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from impacket.dcerpc.v5 import rrp, transport
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
+from wizard.parsers import evaluate_rpc_ports  # the same rules judge a pasted `reg query`
 from wizard.probes.base import LISTENING, Session
 
 RPC_INTERNET = r"Software\Microsoft\Rpc\Internet"
@@ -51,8 +52,6 @@ def read_rpc_internet(session: Session, address: str) -> dict[str, object] | Non
 
 
 def rpc_port_config(session: Session, address: str | None) -> ProbeResult:
-    from wizard.parsers import evaluate_rpc_ports  # the same rules judge a pasted `reg query`
-
     if not address:
         return ProbeResult("rpc_port_config", ERROR, "No address to read the registry of.")
     if not session.credentials:
