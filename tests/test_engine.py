@@ -151,8 +151,10 @@ def test_facts_flow_into_later_params():
     walk.record(result(walk, "matches-target", {"cname_target": "dc2.contoso.com"}))
     assert walk.probe_call() == ("dns_host", {"host": "dc2.contoso.com", "dns_servers": ["10.0.0.1", "10.0.0.2"],
                                               "hosts_file": None})
-    walk.record(result(walk, "resolved", {"address": "10.0.0.12", "resolved_from": "dns"}))
-    assert walk.probe_call() == ("identity", {"address": "10.0.0.12", "expected": "dc2.contoso.com"})
+    walk.record(result(walk, "resolved", {"address": "10.0.0.12", "resolved_from": "dns",
+                                          "addresses": ["10.0.0.12", "10.0.0.99"]}))
+    assert walk.probe_call() == ("identity", {"address": "10.0.0.12", "expected": "dc2.contoso.com",
+                                              "addresses": ["10.0.0.12", "10.0.0.99"]})
     walk.record(result(walk, "match", {"answered_by": "DC2"}))
     assert walk.probe_call() == ("epm_map", {"address": "10.0.0.12", "interface": DRS_UUID})
     walk.record(result(walk, "registered", {"endpoint_port": 49156}))

@@ -109,3 +109,16 @@ def test_lab_exec_runs_the_installed_wizard(lab, fault):
                           capture_output=True, text=True, timeout=60, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["root_cause"]["id"] == "wrong-principal"
+
+
+def test_a_duplicate_a_record_is_a_stale_dns_record(lab):
+    from wizard.lab import dnsrecords
+
+    name, member = lab.hosts["DC2"].fqdn.split(".")[0], lab.hosts["MEMBER1"].address
+    dnsrecords._dns("add", lab.forest, name, "A", member)
+    try:
+        code, report = diagnose(lab, creds=False)
+    finally:
+        dnsrecords._dns("delete", lab.forest, name, "A", member)
+    assert (code, cited(report)) == (1, "stale-dns-record")
+    assert {s["node"]: s["evidence"].get("address") for s in report["steps"]}["impostor-drs"] == member

@@ -41,7 +41,7 @@ def probe(name, session, **params):
 def test_dns_host_healthy_asks_each_server(lab, session):
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers, hosts_file=lab.client_hosts_file)
     assert r.outcome == "resolved"
-    assert r.facts == {"address": addr(lab, "DC2"), "resolved_from": "dns"}
+    assert r.facts == {"address": addr(lab, "DC2"), "resolved_from": "dns", "addresses": [addr(lab, "DC2")]}
     assert r.evidence["servers"][lab.dns_servers[0]]["A"]["answers"] == [addr(lab, "DC2")]
     assert r.evidence["ptr"]["status"] in ("ok", "nxdomain", "nodata")
 
@@ -60,7 +60,8 @@ def test_dns_host_prefers_hosts_file(lab, session, fault):
     fault("hosts-entry")
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers,
               hosts_file=lab.client_hosts_file)
-    assert r.facts == {"address": addr(lab, "MEMBER1"), "resolved_from": "hosts-file"}
+    assert r.facts == {"address": addr(lab, "MEMBER1"), "resolved_from": "hosts-file",
+                       "addresses": [addr(lab, "MEMBER1")]}
     assert addr(lab, "DC2") in r.summary  # DNS's own answer is still shown
 
 
@@ -201,3 +202,8 @@ def test_dns_host_reports_a_duplicate_a_record(lab, session):
     assert r.outcome == "resolved"
     assert any("2 A records" in c for c in r.evidence["conflicts"]), r.evidence
     assert "conflicting answers" in r.summary
+    assert sorted(r.facts["addresses"]) == sorted([dc2.address, member.address])
+    # whichever address came first, identity looks at both and finds the one that is not DC2
+    who = probe("identity", session, address=r.facts["address"], expected=dc2.fqdn, addresses=r.facts["addresses"])
+    assert who.outcome == "mismatch" and who.facts == {"answered_by": "MEMBER1", "address": member.address}
+    assert set(who.evidence["all_addresses"]) == {dc2.address, member.address}

@@ -37,15 +37,15 @@ CATALOG: dict[str, ProbeSpec] = {
             "Resolve the host's A/AAAA on each DNS server, the system resolver and the hosts/LMHOSTS files.",
             ("host", "dns_servers", "hosts_file"),
             ("resolved", "not-found"),
-            ("address", "resolved_from"),
+            ("address", "resolved_from", "addresses"),
             "nslookup {host} {dns_server}",
         ),
         ProbeSpec(
             "identity",
             "Who really answers at an address: NetBIOS node status, SMB/NTLM names, LDAP rootDSE.",
-            ("address", "expected"),
+            ("address", "expected", "addresses"),
             ("match", "mismatch", "silent"),
-            ("answered_by",),
+            ("answered_by", "address"),
             "nbtstat -A {address}",
         ),
         ProbeSpec(

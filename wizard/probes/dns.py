@@ -113,13 +113,15 @@ def dns_host(session: Session, host: str | None, dns_servers: list[str] | None =
         evidence["ptr"] = _ptr(servers[0], address, session.timeout) if answering else {"status": "not asked"}
         note = f" (DNS says {', '.join(sorted(set(dns_addresses)))})" if dns_addresses else ""
         return ProbeResult("dns_host", "resolved", f"{host} -> {address} from {next(iter(files))}{note}.",
-                           evidence, {"address": address, "resolved_from": "hosts-file"})
+                           evidence, {"address": address, "resolved_from": "hosts-file",
+                                      "addresses": next(iter(files.values()))})
     if dns_addresses:
         address = dns_addresses[0]
         evidence["ptr"] = _ptr(servers[0], address, session.timeout) if answering else {"status": "not asked"}
         extra = f"; conflicting answers: {'; '.join(conflicts)}" if conflicts else ""
         return ProbeResult("dns_host", "resolved", f"{host} -> {address} from DNS ({servers[0]}){extra}.",
-                           evidence, {"address": address, "resolved_from": "dns"})
+                           evidence, {"address": address, "resolved_from": "dns",
+                                      "addresses": list(dict.fromkeys(dns_addresses))})
     statuses = [per_server[s][t]["status"] for s in servers for t in ("A", "AAAA")]
     if any(st in ("nxdomain", "nodata") for st in statuses):
         return ProbeResult("dns_host", "not-found", f"{host} has no A/AAAA record and no hosts-file entry.",

@@ -70,9 +70,7 @@ def _claimed(sources: dict[str, Any]) -> dict[str, str]:
     return claimed
 
 
-def identity(session: Session, address: str | None, expected: str | None) -> ProbeResult:
-    if not address or not expected:
-        return ProbeResult("identity", ERROR, "No address or expected host name.")
+def _ask_one(session: Session, address: str) -> dict[str, Any]:
     raw = parallel({
         "netbios": lambda: netbios_names(address, session.timeout),
         "smb": lambda: ntlm_names(session, address),
@@ -81,19 +79,35 @@ def identity(session: Session, address: str | None, expected: str | None) -> Pro
         "tcp_135": lambda: session.port_state(address, 135),
     }, session.timeout)
     sources = {k: v if not isinstance(v, BaseException) else {"error": _why(v)} for k, v in raw.items()}
-    claimed = _claimed(sources)
+    return {"address": address, "sources": sources, "claimed": _claimed(sources)}
+
+
+def identity(session: Session, address: str | None, expected: str | None,
+             addresses: list[str] | None = None) -> ProbeResult:
+    """Who answers at the address, and at every other address the name resolved to (duplicate records)."""
+    if not address or not expected:
+        return ProbeResult("identity", ERROR, "No address or expected host name.")
+    every = list(dict.fromkeys([address, *(a for a in addresses or [] if isinstance(a, str))]))
+    seen = parallel({a: (lambda a=a: _ask_one(session, a)) for a in every}, session.timeout * 2)
+    views = [v for v in (seen[a] for a in every) if isinstance(v, dict)]
     want = _short(expected)
-    evidence = {"address": address, "expected": expected, "sources": sources, "claimed": claimed}
+    wrong = [v for v in views if any(name != want for name in v["claimed"].values())]
+    view = wrong[0] if wrong else next((v for v in views if v["claimed"]), views[0] if views else None)
+    if view is None:
+        return ProbeResult("identity", ERROR, f"Could not ask {address} who it is.")
+    evidence = {**view, "expected": expected}
+    if len(every) > 1:
+        evidence["all_addresses"] = {v["address"]: v["claimed"] for v in views}
+    at, claimed = view["address"], view["claimed"]
     if not claimed:
-        return ProbeResult("identity", "silent", f"Nothing at {address} said who it is (NetBIOS, SMB, LDAP).",
-                           evidence, {})
-    others = sorted({name for name in claimed.values() if name != want})
-    if others:
-        return ProbeResult("identity", "mismatch",
-                           f"{address} is {', '.join(others)}, not {want} ({_by(claimed)}).",
-                           evidence, {"answered_by": others[0]})
-    return ProbeResult("identity", "match", f"{address} is {want} ({_by(claimed)}).", evidence,
-                       {"answered_by": want})
+        return ProbeResult("identity", "silent", f"Nothing at {at} said who it is (NetBIOS, SMB, LDAP).", evidence)
+    if wrong:
+        others = sorted({name for name in claimed.values() if name != want})
+        also = f" ({len(every)} addresses resolved; this one is wrong)" if len(every) > 1 else ""
+        return ProbeResult("identity", "mismatch", f"{at} is {', '.join(others)}, not {want} ({_by(claimed)}){also}.",
+                           evidence, {"answered_by": others[0], "address": at})
+    return ProbeResult("identity", "match", f"{at} is {want} ({_by(claimed)}).", evidence,
+                       {"answered_by": want, "address": at})
 
 
 def _by(claimed: dict[str, str]) -> str:
