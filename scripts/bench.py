@@ -8,8 +8,8 @@ from __future__ import annotations
 import resource
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from wizard.engine import Walk, load_flows
 from wizard.engine.results import ProbeResult

@@ -28,7 +28,8 @@ def test_guid_ipv6_and_underscore_names_pass():
 
 def test_dns_server_falls_back_to_the_first_of_dns_servers():
     assert render_command("nslookup x {dns_server}", {"dns_servers": ["10.0.0.1", "10.0.0.2"]}) == "nslookup x 10.0.0.1"
-    assert render_command("nslookup x {dns_server}", {"dns_servers": [], "dns_server": None}) == "nslookup x [dns_server]"
+    rendered = render_command("nslookup x {dns_server}", {"dns_servers": [], "dns_server": None})
+    assert rendered == "nslookup x [dns_server]"
 
 
 def test_missing_value_shows_a_visible_placeholder():

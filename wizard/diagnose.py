@@ -5,7 +5,7 @@ The engine decides (pure); this module does the I/O of each step.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk, load_flows

@@ -57,7 +57,7 @@ def tcp_connect(address: str, port: int, timeout: float = TIMEOUT) -> str:
             return "open"
     except ConnectionRefusedError:
         return "refused"
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         return "timeout"
     except OSError as exc:
         if exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):

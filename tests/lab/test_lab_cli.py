@@ -7,7 +7,8 @@ import pytest
 from wizard.cli import main
 
 
-@pytest.mark.parametrize("action", [["up"], ["down"], ["status"], ["heal"], ["fault", "dc-down"], ["exec", "--", "true"]])
+@pytest.mark.parametrize("action", [["up"], ["down"], ["status"], ["heal"], ["fault", "dc-down"],
+                                    ["exec", "--", "true"]])
 def test_not_root_is_one_line_and_exit_3(monkeypatch, capsys, action):
     monkeypatch.setattr("os.geteuid", lambda: 1000)
     assert main(["lab", *action]) == 3

@@ -31,7 +31,8 @@ def test_epm_map_not_registered_when_only_on_a_pipe(sample):
 def test_epm_map_other_interface(sample):
     netlogon = "12345678-1234-abcd-ef00-01234567cffb"
     assert answer("epm_map", sample("rpcdump_impacket.txt"), interface=netlogon)[1]["endpoint_port"] == 49674
-    assert answer("epm_map", sample("portqry_e135.txt"), interface="00000000-0000-0000-0000-000000000001")[0] == "not-registered"
+    other = "00000000-0000-0000-0000-000000000001"
+    assert answer("epm_map", sample("portqry_e135.txt"), interface=other)[0] == "not-registered"
 
 
 def test_epm_map_135_states(sample):
@@ -70,14 +71,16 @@ def test_dns_cname(sample):
     assert outcome == "matches-target" and evidence["cname_target"] == "contoso-dc2.contoso.com"
     assert answer("dns_cname", text, target="CONTOSO-DC2", **ctx)[0] == "matches-target"
     assert answer("dns_cname", text, target="contoso-dc5.contoso.com", **ctx)[0] == "other-host"
-    missing = text[text.index("C:\\>nslookup -type=cname 74fbe06c-932c-46b5-831b-af9e31f496b2._msdcs.contoso.com 192.0.2.11"):]
+    missing = text[text.index("C:\\>nslookup -type=cname "
+                              "74fbe06c-932c-46b5-831b-af9e31f496b2._msdcs.contoso.com 192.0.2.11"):]
     assert answer("dns_cname", missing, target="contoso-dc2.contoso.com", **ctx)[0] == "missing"
 
 
 def test_dns_host(sample):
     outcome, evidence, _ = answer("dns_host", sample("nslookup_host.txt"), host="contoso-dc2.contoso.com")
     assert (outcome, evidence["address"], evidence["resolved_from"]) == ("resolved", "192.0.2.12", "dns")
-    nx = "Server:  dc1.contoso.com\nAddress:  192.0.2.10\n\n*** dc1.contoso.com can't find dc9.contoso.com: Non-existent domain\n"
+    nx = ("Server:  dc1.contoso.com\nAddress:  192.0.2.10\n\n"
+          "*** dc1.contoso.com can't find dc9.contoso.com: Non-existent domain\n")
     assert answer("dns_host", nx, host="dc9.contoso.com")[0] == "not-found"
     assert answer("dns_host", nx, host="other.contoso.com") is None
     timeout = sample("nslookup_host.txt").split("C:\\>nslookup contoso-dc2.contoso.com 192.0.2.11")[1]
@@ -94,11 +97,13 @@ def test_identity(sample):
 
 def test_ntds_guid(sample):
     assert answer("ntds_guid", sample("showobjmeta_ntds.txt"), guid=DC2_GUID)[0] == "match"
-    outcome, evidence, _ = answer("ntds_guid", sample("showobjmeta_ntds.txt"), guid="11111111-2222-3333-4444-555555555555")
+    other = "11111111-2222-3333-4444-555555555555"
+    outcome, evidence, _ = answer("ntds_guid", sample("showobjmeta_ntds.txt"), guid=other)
     assert outcome == "mismatch" and evidence["ntds_guid"] == DC2_GUID
     assert answer("ntds_guid", sample("showobjmeta_ntds.txt"))[0] == "skipped"
     # repadmin /showrepl run on the source DC names its own DSA object GUID
-    assert answer("ntds_guid", sample("repadmin_showrepl_1753.txt"), guid="b6dc8589-7e00-4a5d-b688-045aef63ec01")[0] == "match"
+    own = "b6dc8589-7e00-4a5d-b688-045aef63ec01"
+    assert answer("ntds_guid", sample("repadmin_showrepl_1753.txt"), guid=own)[0] == "match"
 
 
 def test_rpc_port_config(sample):

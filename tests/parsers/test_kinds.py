@@ -16,9 +16,11 @@ def test_dcdiag(sample):
     assert (ext["msdcs"], ext["guid"], ext["forest"], ext["port"], ext["protocol"]) == (
         f"{DC2_GUID}._msdcs.contoso.com", DC2_GUID, "contoso.com", 1025, "ncacn_ip_tcp")
     failure = d["replication_failures"][0]
-    assert (failure["source"], failure["destination"], failure["consecutive_failures"]) == ("CONTOSO-DC2", "CONTOSO-DC1", 97)
+    got = (failure["source"], failure["destination"], failure["consecutive_failures"])
+    assert got == ("CONTOSO-DC2", "CONTOSO-DC1", 97)
     assert failure["naming_context"] == "CN=Configuration,DC=contoso,DC=com"
-    assert context_from(p) == {"target": "CONTOSO-DC2", "dest": "CONTOSO-DC1", "forest": "contoso.com", "guid": DC2_GUID}
+    assert context_from(p) == {"target": "CONTOSO-DC2", "dest": "CONTOSO-DC1", "forest": "contoso.com",
+                               "guid": DC2_GUID}
 
 
 def test_dcdiag_sample_of_document_000_with_placeholders(sample):
@@ -109,7 +111,8 @@ def test_netsetup(sample):
     p = parse_text(sample("netsetup_0x6d9.log"))
     assert (p.kind, p.errors, p.symptoms) == ("netsetup-log", [1753, 2224], ["domain-join-0x6d9"])
     n = p.facts["netsetup-log"]
-    assert (n["dc"], n["final_status"], n["failing_function"]) == ("DC1.CONTOSO.COM", "0x6d9", "NetpGetComputerObjectDn")
+    got = (n["dc"], n["final_status"], n["failing_function"])
+    assert got == ("DC1.CONTOSO.COM", "0x6d9", "NetpGetComputerObjectDn")
     assert "Unable to bind to DS" in n["failing_step"]
     assert not any("0xc0000034" in f["status"] for f in n["failures"])
     assert context_from(p) == {"target": "DC1.CONTOSO.COM"}
@@ -135,7 +138,8 @@ def test_event_1925(sample):
 def test_event_legacy_layout_with_wrong_principal(sample):
     p = parse_text(sample("event_1655_legacy.txt"))
     e = p.facts["event"]["events"][0]
-    assert (e["id"], e["source"], e["error"], e["source_dc"]) == (1655, "NTDS General", -2146893022, "CONTOSO-DC2.contoso.com")
+    got = (e["id"], e["source"], e["error"], e["source_dc"])
+    assert got == (1655, "NTDS General", -2146893022, "CONTOSO-DC2.contoso.com")
     assert p.symptoms == ["target-principal-2146893022", "ad-replication-1753"]
 
 
@@ -206,7 +210,8 @@ def test_ipconfig(sample):
 def test_showobjmeta(sample):
     p = parse_text(sample("showobjmeta_ntds.txt"))
     m = p.facts["repadmin-showobjmeta"]
-    assert (m["object_guid"], m["created"], m["server"], m["duplicate"]) == (DC2_GUID, "2022-03-02 14:22:13", "CONTOSO-DC2", False)
+    got = (m["object_guid"], m["created"], m["server"], m["duplicate"])
+    assert got == (DC2_GUID, "2022-03-02 14:22:13", "CONTOSO-DC2", False)
 
 
 def test_netsh_dynamicport(sample):
@@ -230,8 +235,8 @@ def test_exchange_rpcping(sample):
 
 
 def test_messages_without_numbers():
-    assert parse_text("Replicate Now\nThe following error occurred: The target principal name is incorrect.").symptoms == [
-        "target-principal-2146893022", "ad-replication-1753"]
+    replicate_now = "Replicate Now\nThe following error occurred: The target principal name is incorrect."
+    assert parse_text(replicate_now).symptoms == ["target-principal-2146893022", "ad-replication-1753"]
     assert parse_text("the endpoint cannot be created").symptoms == ["endpoint-create-1720"]
     assert parse_text("The parameter is incorrect.").symptoms == []  # too common without an RPC setting
 

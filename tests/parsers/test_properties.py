@@ -20,7 +20,8 @@ FRAGMENTS = ["Starting test: ", "DsBindWithSpnEx() failed with error ", "Printin
              "NetpDoDomainJoin: status: ", "failed: 0x", "Event ID: ", "Error value:\n", "Log Name: ",
              "TCP port 135 (epmap service): ", "FILTERED", "UUID: e3514235-4b06-11d1-ab04-00c04fc2dcd2 ",
              "ncacn_ip_tcp:dc[", "]", "Server:  ", "Address:  ", "can't find ", "Non-existent domain",
-             " <00>  UNIQUE      Registered\n", "DNS Servers . . . : ", "Start Port      : ", "Protocol tcp Dynamic Port Range\n",
+             " <00>  UNIQUE      Registered\n", "DNS Servers . . . : ", "Start Port      : ",
+             "Protocol tcp Dynamic Port Range\n",
              "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Rpc\\Internet\n", "    Ports    REG_MULTI_SZ    ",
              "Loc.USN   Originating DSA  Org.USN", "objectGUID: ", "\n", "\n\n", "\r\n", "> ", "```", "\t", " ", "1753",
              "0x6d9", "-2146893022", "4294967295", "99999999999", "\x00", "\ufeff", "ProtSeq:", "Bindings:\n"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from wizard import WizardError, __version__
 
@@ -26,7 +26,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="rpc-wizard", description="Troubleshoot Windows RPC endpoint-mapper failures (1753, 1722, 0x6D9, ...).")
+    parser = _Parser(prog="rpc-wizard",
+                     description="Troubleshoot Windows RPC endpoint-mapper failures (1753, 1722, 0x6D9, ...).")
     parser.add_argument("--version", action="version", version=f"rpc-wizard {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name in COMMANDS:

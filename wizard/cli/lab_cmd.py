@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<{width}}  {line}")
         return 0
     _require_linux_root()
-    import wizard.lab as lab
+    from wizard import lab
     from wizard.lab.status import render_text
 
     try:

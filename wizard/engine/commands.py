@@ -10,7 +10,8 @@ letters, digits, `.`, `_`, `:`, `-`, not starting with `-` (it would read as an 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_:.][A-Za-z0-9_:.-]{0,254}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from wizard.lab.faults import FAULTS, apply_fault, heal
 from wizard.lab.lifecycle import down, up

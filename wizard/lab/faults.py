@@ -7,7 +7,7 @@ options, a registry key, a link) so that it can be applied and healed without re
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from wizard.lab import dnsrecords, hostfiles, netns, services, state
 from wizard.lab.provision import smb_conf

@@ -11,9 +11,9 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from wizard.lab.runner import LabError, run
 from wizard.lab.topology import BRIDGE, CLIENT_ADDRESS, CLIENT_NS, NETNS_RUN, SUBNET_PREFIX, HostSpec

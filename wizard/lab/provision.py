@@ -50,7 +50,8 @@ def provision_dc1() -> None:
     spec = DC1
     (spec.dir / "usershares").mkdir(parents=True, exist_ok=True)
     run(host_argv(spec, [
-        "/usr/bin/python3", "-c", _PROVISION_WITH_ENV_PASSWORD, "domain", "provision", f"--realm={REALM}", f"--domain={DOMAIN}",
+        "/usr/bin/python3", "-c", _PROVISION_WITH_ENV_PASSWORD, "domain", "provision",
+        f"--realm={REALM}", f"--domain={DOMAIN}",
         "--server-role=dc", "--dns-backend=SAMBA_INTERNAL",
         f"--host-name={spec.netbios}", f"--host-ip={spec.address}", f"--targetdir={spec.dir}",
         *_common_options(spec),

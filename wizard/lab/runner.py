@@ -6,8 +6,8 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from wizard import WizardError
 from wizard.lab.topology import ADMIN_PASSWORD, HostSpec

@@ -17,7 +17,7 @@ from wizard.parsers.common import short
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste
 from wizard.parsers.regquery import value_of
-from wizard.parsers.rpcports import evaluate_rpc_ports
+from wizard.parsers.rpcports import RPC_INTERNET_ABSENT, evaluate_rpc_ports
 from wizard.probes.catalog import DRS_UUID
 
 Answer = tuple[str, dict[str, Any], str]
@@ -40,7 +40,8 @@ def _port_135(parsed: ParsedPaste) -> Answer | None:
         if port["protocol"] == "TCP" and port["port"] == 135 and port["state"] in ("FILTERED", "NOT LISTENING"):
             outcome = "filtered" if port["state"] == "FILTERED" else "refused"
             target = parsed.facts["portqry"].get("target", "")
-            return outcome, {"address": target, "port_135": port["state"]}, f"TCP 135 on {target or 'the server'}: {port['state']}."
+            evidence = {"address": target, "port_135": port["state"]}
+            return outcome, evidence, f"TCP 135 on {target or 'the server'}: {port['state']}."
     return None
 
 
@@ -73,7 +74,8 @@ def _epm_map(parsed: ParsedPaste, context: dict) -> Answer | None:
         evidence.update(port=tcp[0]["port"], binding=tcp[0]["binding"], endpoint_port=tcp[0]["port"])
         return "registered", evidence, f"{name} is registered on TCP {tcp[0]['port']} ({tcp[0]['binding']})."
     if not dump["complete"]:
-        return ERROR, evidence, f"{name} is not in the pasted endpoint list, but the list looks cut off: paste all of it."
+        return ERROR, evidence, (f"{name} is not in the pasted endpoint list, "
+                                 "but the list looks cut off: paste all of it.")
     others = sorted({e["protocol"] for e in mine})
     detail = f"; only on {', '.join(others)}" if others else ""
     return ("not-registered", evidence,
@@ -145,7 +147,8 @@ def _dns_host(parsed: ParsedPaste, context: dict) -> Answer | None:
 def _dns_cname(parsed: ParsedPaste, context: dict) -> Answer | None:
     guid, forest = context.get("guid"), context.get("forest")
     queries = _queries(parsed, f"{guid}._msdcs.{forest}" if guid and forest else None)
-    queries = [q for q in queries if "_msdcs." in q["name"].lower() and (not guid or str(guid).lower() in q["name"].lower())]
+    queries = [q for q in queries
+               if "_msdcs." in q["name"].lower() and (not guid or str(guid).lower() in q["name"].lower())]
     if not queries:
         return None
     evidence = {"name": queries[0]["name"], "servers": _per_server(queries, cname=True)}
@@ -216,7 +219,8 @@ def _ntds_guid(parsed: ParsedPaste, context: dict) -> Answer | None:
         return SKIPPED, evidence, f"No GUID to compare with the {where} ({own})."
     if own == given:
         return "match", evidence, f"The {where} is {own}, as expected."
-    return "mismatch", evidence, f"The destination uses objectGUID {given}, but the {where} is {own}: a stale NTDS Settings object."
+    return "mismatch", evidence, (f"The destination uses objectGUID {given}, but the {where} is {own}: "
+                                  "a stale NTDS Settings object.")
 
 
 def _ntds_lookup(parsed: ParsedPaste, context: dict) -> Answer | None:
@@ -234,12 +238,13 @@ def _rpc_port_config(parsed: ParsedPaste, context: dict) -> Answer | None:
     keys = [k for k in reg["keys"] if re.search(_RPC_INTERNET, k["key"], re.I)]
     if not keys:
         if any("internet" in str(e["key"]).lower() or not e["key"] for e in reg["not_found"]):
-            return "default", {"key": "absent"}, "HKLM\\Software\\Microsoft\\Rpc\\Internet does not exist: the default dynamic range applies."
+            return "default", {"key": "absent"}, RPC_INTERNET_ABSENT
         return None
-    values = {name: value_of(keys, _RPC_INTERNET, name) for name in ("Ports", "PortsInternetAvailable", "UseInternetPorts")}
+    names = ("Ports", "PortsInternetAvailable", "UseInternetPorts")
+    values = {name: value_of(keys, _RPC_INTERNET, name) for name in names}
     ports = values["Ports"]
-    outcome, why = evaluate_rpc_ports([ports] if isinstance(ports, str) else ports, _text(values["PortsInternetAvailable"]),
-                                      _text(values["UseInternetPorts"]))
+    outcome, why = evaluate_rpc_ports([ports] if isinstance(ports, str) else ports,
+                                      _text(values["PortsInternetAvailable"]), _text(values["UseInternetPorts"]))
     return outcome, {"key": "present", "values": values}, why
 
 

@@ -24,7 +24,8 @@ from wizard.parsers.errorcodes import codes_in, unique_codes
 from wizard.parsers.model import UNKNOWN, ParsedPaste
 from wizard.parsers.symptoms import suggest
 
-PARSERS = (dcdiag, repadmin, syncall, netsetup, event, endpoints, nslookup, nbtstat, ipconfig, showobjmeta, netsh, regquery)
+PARSERS = (dcdiag, repadmin, syncall, netsetup, event, endpoints, nslookup, nbtstat, ipconfig, showobjmeta, netsh,
+           regquery)
 # Failure reports come first: they say what broke; the other outputs are checks run to find out why.
 REPORTS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event")
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ _PORTQRY_SIGN = re.compile(r"^\s*(?:Querying target system called|(?:TCP|UDP) po
                            r"|Querying Endpoint Mapper Database|Total endpoints found|TcpTestSucceeded\s*:)"
                            r"|portqry", re.I | re.M)
 _RPCDUMP_SIGN = re.compile(r"registered endpoints found|^\s*ProtSeq\s*:|^\s*Bindings\s*:\s*$|rpcdump", re.I | re.M)
-_STATE = re.compile(r"^\s*(TCP|UDP) port (\d+) \(([^)\n]*)\):\s*(LISTENING or FILTERED|NOT LISTENING|LISTENING|FILTERED)",
-                    re.I | re.M)
+_STATE = re.compile(r"^\s*(TCP|UDP) port (\d+) \(([^)\n]*)\):\s*"
+                    r"(LISTENING or FILTERED|NOT LISTENING|LISTENING|FILTERED)", re.I | re.M)
 _TARGET = re.compile(r"Querying target system called:\s*\n?\s*\n?\s*(\S+)", re.I)
 _RESOLVED = re.compile(r"(?:Name|IP address) resolved to\s+(\S+)", re.I)
 _RESOLVE_FAILED = re.compile(r"Failed to resolve (?:name to IP address|IP address to name)", re.I)

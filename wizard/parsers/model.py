@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 UNKNOWN = "unknown"
-KINDS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event", "portqry", "rpcdump",
-         "nslookup", "nbtstat", "ipconfig", "repadmin-showobjmeta", "netsh-dynamicport", "reg-query")
+KINDS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event", "portqry",
+         "rpcdump", "nslookup", "nbtstat", "ipconfig", "repadmin-showobjmeta", "netsh-dynamicport", "reg-query")
 
 
 @dataclass

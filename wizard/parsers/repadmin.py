@@ -18,8 +18,8 @@ _NC = re.compile(r"^\s*((?:CN|DC|OU)=\S.*)$", re.I)
 _NEIGHBOR = re.compile(r"^\s*(\S+)\s+via\s+(\w+)\s*$", re.I)
 _DSA_GUID = re.compile(r"^\s*DSA object GUID:\s*(" + GUID + ")", re.I)
 _INVOCATION = re.compile(r"^\s*DSA invocationID:\s*(" + GUID + ")", re.I)
-_ATTEMPT = re.compile(r"^\s*Last attempt @\s*(.*?)\s+(?:was (successful)|failed, result\s+(-?\w+)(?:\s*\((0x[0-9a-f]+)\))?)",
-                      re.I)
+_ATTEMPT = re.compile(r"^\s*Last attempt @\s*(.*?)\s+"
+                      r"(?:was (successful)|failed, result\s+(-?\w+)(?:\s*\((0x[0-9a-f]+)\))?)", re.I)
 _CONSECUTIVE = re.compile(r"^\s*(\d+|<#>)\s+consecutive failure", re.I)
 _SUCCESS = re.compile(r"^\s*Last success @\s*(.*?)\.?\s*$", re.I)
 _SERVER = re.compile(r"^\s*([^\s\\>]+\\[^\s\\>]+|Default-First-Site-Name[^\s\\>]+)\s*$", re.I)

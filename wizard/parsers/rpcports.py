@@ -16,6 +16,8 @@ import re
 MIN_PORTS = 100
 _ENTRY = re.compile(r"\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?")
 _ALL_PORTS = 65536
+RPC_INTERNET_ABSENT = ("HKLM\\Software\\Microsoft\\Rpc\\Internet does not exist: "
+                       "the default dynamic range applies.")
 
 
 def evaluate_rpc_ports(ports: list[str] | None, available: str | None, use_internet: str | None) -> tuple[str, str]:

@@ -19,7 +19,8 @@ _REPLICATION_WORDS = re.compile(r"replicat|naming context|directory partition|Ch
 _JOIN_WORDS = re.compile(r"netsetup|NetpDoDomainJoin|domain join|\bjoin(?:ing)?\b[^.\n]{0,40}\bdomain|Add-Computer"
                          r"|netdom join", re.I)
 _EXCHANGE_WORDS = re.compile(r"\b600[124]\b|RPCPing|Outlook Anywhere|RPC over HTTP|Rpcproxy|ValidPorts"
-                             r"|Remote Connectivity Analyzer|\bExchange (?:Server|20\d\d)|Microsoft Exchange|MSExchange", re.I)
+                             r"|Remote Connectivity Analyzer|\bExchange (?:Server|20\d\d)|Microsoft Exchange"
+                             r"|MSExchange", re.I)
 _RPC_WORDS = re.compile(r"\bRPC\b|Netlogon|endpoint|Rpc\\?Internet|AuthZ|5820", re.I)
 _PARAMETER = re.compile(r"the parameter is incorrect", re.I)
 

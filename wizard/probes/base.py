@@ -6,9 +6,10 @@ import errno
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from wizard.engine.results import ERROR, ProbeResult
 
@@ -84,7 +85,7 @@ def tcp_connect(address: str, port: int, timeout: float) -> tuple[str, str]:
         sock.settimeout(timeout)
         try:
             sock.connect((address, port))
-        except socket.timeout:
+        except TimeoutError:
             return FILTERED, f"no answer within {timeout:g} s"
         except ConnectionRefusedError:
             return NOT_LISTENING, "connection refused (TCP reset)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DRS_UUID = "e3514235-4b06-11d1-ab04-00c04fc2dcd2"
+_NTDS_SETTINGS_DN = "\"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\""
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("target", "dest", "guid", "dns_servers"),
             ("found",),
             ("guid",),
-            "repadmin /showobjmeta {dest} \"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\"",
+            "repadmin /showobjmeta {dest} " + _NTDS_SETTINGS_DN,
         ),
         ProbeSpec(
             "ntds_guid",
@@ -94,7 +95,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("address", "target", "guid"),
             ("match", "mismatch"),
             ("ntds_guid",),
-            "repadmin /showobjmeta {target} \"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\"",
+            "repadmin /showobjmeta {target} " + _NTDS_SETTINGS_DN,
         ),
         ProbeSpec(
             "rpc_port_config",

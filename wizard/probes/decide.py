@@ -9,7 +9,8 @@ from wizard.probes.base import Session
 def resolution_source(session: Session, resolved_from: str | None) -> ProbeResult:
     if resolved_from == "hosts-file":
         return ProbeResult("resolution_source", "hosts-file",
-                           "The wrong address came from a HOSTS/LMHOSTS file entry, which the resolver reads before DNS.",
+                           "The wrong address came from a HOSTS/LMHOSTS file entry, "
+                           "which the resolver reads before DNS.",
                            {"resolved_from": resolved_from})
     if resolved_from == "dns":
         return ProbeResult("resolution_source", "dns", "The wrong address came from DNS.",

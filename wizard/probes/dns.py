@@ -53,7 +53,8 @@ def servers_of(dns_servers: list[str] | None) -> list[str]:
 def ask_all(servers: list[str], name: str, rdtype: str, timeout: float) -> dict[str, dict[str, Any]]:
     calls = {server: (lambda s=server: ask(s, name, rdtype, timeout)) for server in servers}
     raw = parallel(calls, timeout)
-    return {s: r if isinstance(r, dict) else {"status": "error", "answers": [], "detail": str(r)} for s, r in raw.items()}
+    return {s: r if isinstance(r, dict) else {"status": "error", "answers": [], "detail": str(r)}
+            for s, r in raw.items()}
 
 
 def _name(text: str) -> str:

@@ -1,11 +1,14 @@
-"""Read-only remote registry: HKLM\\Software\\Microsoft\\Rpc\\Internet over the winreg pipe."""
+"""Read-only remote registry: HKLM\\Software\\Microsoft\\Rpc\\Internet over the winreg pipe.
+
+The values are judged by the same rules as a pasted `reg query` (wizard.parsers.rpcports).
+"""
 
 from __future__ import annotations
 
 from impacket.dcerpc.v5 import rrp, transport
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.parsers import evaluate_rpc_ports  # the same rules judge a pasted `reg query`
+from wizard.parsers import RPC_INTERNET_ABSENT, evaluate_rpc_ports
 from wizard.probes.base import LISTENING, Session
 
 RPC_INTERNET = r"Software\Microsoft\Rpc\Internet"
@@ -62,9 +65,7 @@ def rpc_port_config(session: Session, address: str | None) -> ProbeResult:
         return ProbeResult("rpc_port_config", ERROR, f"Remote registry needs SMB (TCP 445): {state} ({detail}).")
     values = read_rpc_internet(session, address)
     if values is None:
-        return ProbeResult("rpc_port_config", "default",
-                           "HKLM\\Software\\Microsoft\\Rpc\\Internet does not exist: the default dynamic range applies.",
-                           {"key": "absent"})
+        return ProbeResult("rpc_port_config", "default", RPC_INTERNET_ABSENT, {"key": "absent"})
     outcome, why = evaluate_rpc_ports(values.get("Ports"), values.get("PortsInternetAvailable"),
                                       values.get("UseInternetPorts"))
     return ProbeResult("rpc_port_config", outcome, why, {"key": "present", "values": values})
