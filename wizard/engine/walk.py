@@ -7,7 +7,7 @@ acyclic (checked at load), so a walk ends after at most one step per node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wizard import WizardError
@@ -28,16 +28,7 @@ class Step:
     source: str = "probe"  # "probe", or who answered by hand ("person", "answer-file", ...)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "probe": self.probe,
-            "outcome": self.outcome,
-            "summary": self.summary,
-            "evidence": self.evidence,
-            "command": self.command,
-            "elapsed_s": round(self.elapsed_s, 3),
-            "source": self.source,
-        }
+        return {**asdict(self), "elapsed_s": round(self.elapsed_s, 3)}
 
 
 class Walk:
