@@ -34,8 +34,7 @@ def timed(label: str, fn: Callable[[], object], repeat: int) -> None:
 def walk_healthy(flows) -> None:
     walk = Walk(flows.flow("ad-replication-1753"), {"target": "dc2.lab.example", "dest": "dc1.lab.example"})
     while not walk.done:
-        name, _ = walk.probe_call()
-        walk.record(ProbeResult(name, HEALTHY[walk.node.id], "bench", facts={"endpoint_port": 49153}))
+        walk.record(ProbeResult(walk.pending().probe, HEALTHY[walk.node.id], "bench", facts={"endpoint_port": 49153}))
 
 
 def main() -> None:

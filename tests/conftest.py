@@ -50,8 +50,13 @@ _LAB_WORDS = ("rpcw", "rpc-wizard-lab")
 _LAB_DIRS = ("/etc/netns", "/run/netns")
 
 
+# mount(8) makes /run/mount (its utab) on its first use on a machine: the lab's bind mounts may be
+# that first use, and the directory stays, empty of the lab, as it would after any mount
+_MACHINE_DIRS = ("/run/mount",)
+
+
 def _is_lab_trace(text: str) -> bool:
-    return any(word in text for word in _LAB_WORDS) or text in _LAB_DIRS
+    return any(word in text for word in _LAB_WORDS) or text in _LAB_DIRS or text in _MACHINE_DIRS
 
 
 def machine_traces() -> dict[str, set[str]]:

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from wizard.cli import COMMANDS, main
+from wizard.diagnose import live_runner as LIVE_RUNNER
 
 PASSWORD = "Pw-9f3a7c1e-never-print-me"
 TARGET = ["--target", "dc2.lab.example", "--dest", "dc1.lab.example"]
@@ -32,7 +33,7 @@ def offline(monkeypatch):
     def no_probe(name, params, session):
         raise AssertionError(f"probe {name} ran in an offline test")
 
-    monkeypatch.setattr("wizard.diagnose.run_probe", no_probe)
+    monkeypatch.setattr("wizard.diagnose.live_runner", lambda: no_probe)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -202,7 +203,8 @@ def _closed_port() -> int:
         return sock.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
-def test_check_runs_a_live_probe_on_loopback(capsys):
+def test_check_runs_a_live_probe_on_loopback(capsys, monkeypatch):
+    monkeypatch.setattr("wizard.diagnose.live_runner", LIVE_RUNNER)  # this one may touch loopback
     port = _closed_port()
     code, out, err = run(capsys, "check", "tcp-ports", "address=127.0.0.1", f"ports={port}", "--format", "json")
     data = json.loads(out)

@@ -11,14 +11,19 @@ from hypothesis import strategies as st
 
 from wizard import WizardError
 from wizard.engine import NO_FAULT_FOUND, Walk, load_flows
+from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ProbeResult
-from wizard.probes.catalog import DRS_UUID
 
 FLOWS = load_flows()
 REPL = "ad-replication-1753"
 JOIN = "domain-join-0x6d9"
 CTX = {"target": "dc2.contoso.com", "dest": "dc1.contoso.com", "forest": "contoso.com",
        "dns_servers": ["10.0.0.1", "10.0.0.2"]}
+
+
+def call(walk: Walk) -> tuple[str, dict]:
+    pending = walk.pending()
+    return pending.probe, pending.params
 
 
 def result(walk: Walk, outcome: str, facts: dict | None = None, **kw) -> ProbeResult:
@@ -142,23 +147,23 @@ def test_unmapped_skipped_is_inconclusive_too():
 
 def test_facts_flow_into_later_params():
     walk = Walk(FLOWS.flow(REPL), CTX)
-    assert walk.probe_call() == ("ntds_lookup", {"target": "dc2.contoso.com", "dest": "dc1.contoso.com",
+    assert call(walk) == ("ntds_lookup", {"target": "dc2.contoso.com", "dest": "dc1.contoso.com",
                                                  "guid": None, "dns_servers": ["10.0.0.1", "10.0.0.2"]})
     walk.record(result(walk, "found", {"guid": "74fbe06c-932c-46b5-831b-af9e31f496b2"}))
-    assert walk.probe_call() == ("dns_cname", {"guid": "74fbe06c-932c-46b5-831b-af9e31f496b2",
+    assert call(walk) == ("dns_cname", {"guid": "74fbe06c-932c-46b5-831b-af9e31f496b2",
                                                "forest": "contoso.com", "target": "dc2.contoso.com",
                                                "dns_servers": ["10.0.0.1", "10.0.0.2"]})
     walk.record(result(walk, "matches-target", {"cname_target": "dc2.contoso.com"}))
-    assert walk.probe_call() == ("dns_host", {"host": "dc2.contoso.com", "dns_servers": ["10.0.0.1", "10.0.0.2"],
+    assert call(walk) == ("dns_host", {"host": "dc2.contoso.com", "dns_servers": ["10.0.0.1", "10.0.0.2"],
                                               "hosts_file": None})
     walk.record(result(walk, "resolved", {"address": "10.0.0.12", "resolved_from": "dns",
                                           "addresses": ["10.0.0.12", "10.0.0.99"]}))
-    assert walk.probe_call() == ("identity", {"address": "10.0.0.12", "expected": "dc2.contoso.com",
+    assert call(walk) == ("identity", {"address": "10.0.0.12", "expected": "dc2.contoso.com",
                                               "addresses": ["10.0.0.12", "10.0.0.99"]})
     walk.record(result(walk, "match", {"answered_by": "DC2"}))
-    assert walk.probe_call() == ("epm_map", {"address": "10.0.0.12", "interface": DRS_UUID})
+    assert call(walk) == ("epm_map", {"address": "10.0.0.12", "interface": DRS_UUID})
     walk.record(result(walk, "registered", {"endpoint_port": 49156}))
-    assert walk.probe_call() == ("tcp_ports", {"address": "10.0.0.12", "ports": 49156})
+    assert call(walk) == ("tcp_ports", {"address": "10.0.0.12", "ports": 49156})
     assert walk.render(walk.node.question) == "Can the port the endpoint mapper handed out (49156) be reached?"
 
 
@@ -198,7 +203,7 @@ def test_answer_moves_on_and_feeds_facts():
     walk.answer("resolved", evidence={"pasted": "Address: 10.0.0.12"}, facts={"address": "10.0.0.12"})
     walk.answer("match", source="answer-file")
     assert walk.node.id == "epm"
-    assert walk.probe_call()[1]["address"] == "10.0.0.12"
+    assert call(walk)[1]["address"] == "10.0.0.12"
     assert [s.source for s in walk.steps] == ["person", "answer-file"]
     assert walk.steps[0].evidence == {"pasted": "Address: 10.0.0.12"}
 
@@ -219,8 +224,7 @@ def test_record_refuses_a_result_of_another_probe_or_after_the_end():
     walk.record(result(walk, "not-found"))
     with pytest.raises(WizardError, match="already ended"):
         walk.record(ProbeResult("dns_host", "resolved", ""))
-    with pytest.raises(WizardError):
-        walk.probe_call()
+    assert walk.pending() is None
 
 
 def test_commands_are_rendered_deduplicated_and_include_the_cause():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,24 @@ def test_pure_layers_import_no_io_libraries(module):
 def test_the_blocker_does_block():
     proc = imports_without("wizard.probes.run", {"impacket"})
     assert proc.returncode != 0 and "layer violation" in proc.stderr
+
+
+HEAVY = {"impacket", "OpenSSL", "dns", "ldap3", "textual", "cryptography"}
+PROBE = """
+import sys
+from wizard.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+print("LOADED=" + ",".join(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy!r})))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["diagnose", "--help"], ["check", "--help"], ["flows", "list"],
+                                  ["parse", str(Path(__file__).parent / "parsers" / "samples" / "dcdiag_1753.txt")]])
+def test_start_up_commands_load_no_network_or_ui_library(argv):
+    proc = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)], capture_output=True,
+                          text=True, timeout=60)
+    loaded = proc.stdout.rsplit("LOADED=", 1)[-1].strip()
+    assert "LOADED=" in proc.stdout and loaded == "", f"{argv} loaded {loaded}"

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wizard.engine.catalog import CATALOG
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes import run as probe_run
 from wizard.probes.base import Session, one_line, run_guarded
-from wizard.probes.catalog import CATALOG
 from wizard.probes.run import run_probe
 
 

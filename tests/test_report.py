@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from wizard import report
 from wizard.engine import NO_FAULT_FOUND, Walk, load_flows
 from wizard.engine.results import ProbeResult
+from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 
 FLOWS = load_flows()
 REPL, JOIN = "ad-replication-1753", "domain-join-0x6d9"
@@ -114,7 +115,7 @@ def test_json_for_no_fault_found():
     assert data["inconclusive"] is None
     assert [s["node"] for s in data["steps"]] == [n for n, *_ in HEALTHY_JOIN]
     assert "portqry -n 198.51.100.20 -e 49667" in data["commands"]  # endpoint_port from the epm step
-    assert report.exit_code(walk) == report.EXIT_NO_FAULT == 0
+    assert report.exit_code(walk) == EXIT_OK == 0
 
 
 def test_json_for_an_inconclusive_walk():
@@ -127,7 +128,7 @@ def test_json_for_an_inconclusive_walk():
     assert [s["outcome"] for s in data["steps"]] == ["error"]
     assert data["commands"] == ["ipconfig /all", "nslookup dc2.lab.example 198.51.100.1",
                                 r"findstr /i /l dc2.lab.example %SystemRoot%\System32\drivers\etc\hosts"]
-    assert report.exit_code(walk) == report.EXIT_INCONCLUSIVE == 2
+    assert report.exit_code(walk) == EXIT_UNSURE == 2
 
 
 def test_json_is_stable_for_the_same_walk():

@@ -1,68 +1,90 @@
 """Drive a flow with live probes, answers and pastes: the API the CLI and the TUI share.
 
-The engine decides (pure); this module does the I/O of each step.
+The engine decides what runs next (`Walk.pending()`, pure); `execute` does the I/O of one check with
+the probe runner passed in, so a caller (a test, the TUI's worker) can give its own. The probes, and
+with them impacket and dnspython, load only when the first live check runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk, load_flows
+from wizard.engine.catalog import CATALOG, DRS_UUID
+from wizard.engine.results import ProbeResult
+from wizard.engine.walk import Answer, ProbeCall
 from wizard.probes.base import Session
-from wizard.probes.catalog import CATALOG, DRS_UUID
-from wizard.probes.run import run_probe
+
+# run_probe's signature: (probe name, parameters, session) -> result; it never raises
+Runner = Callable[[str, dict[str, Any], Session], ProbeResult]
 
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:
     """A walk of the symptom's flow, at its first node. `symptom` is an id or an error code."""
     flows = flows or load_flows()
-    found = flows.find_symptoms(symptom)
-    if not found:
-        raise WizardError(f"unknown symptom {symptom!r}: see `rpc-wizard flows list`")
-    if len(found) > 1:
-        choices = ", ".join(s.id for s in found)
-        raise WizardError(f"{symptom!r} matches several symptoms, choose one with --symptom: {choices}")
-    ctx = {"interface": DRS_UUID, **{k: v for k, v in context.items() if v not in (None, "", [])}}
-    return Walk(flows.flow(found[0].id), ctx)
+    return Walk(flows.flow(flows.symptom(symptom).id), walk_context(context))
+
+
+def walk_context(context: Mapping[str, object]) -> dict[str, object]:
+    """What a walk starts from: the given values without blanks, DRS as the interface unless one is given."""
+    return {"interface": DRS_UUID, **{k: v for k, v in context.items() if v not in (None, "", [])}}
+
+
+def live_runner() -> Runner:
+    from wizard.probes.run import run_probe  # impacket and dnspython load here, not at start-up
+
+    return run_probe
+
+
+def execute(call: ProbeCall, session: Session, runner: Runner | None = None) -> ProbeResult:
+    """Run one pending check (I/O). The runner never raises: trouble comes back as an outcome."""
+    return (runner or live_runner())(call.probe, dict(call.params), session)
+
+
+def paste_answer(call: ProbeCall, text: str) -> Answer:
+    """Pasted output of the node's command as its answer, checked against what the node asked about
+    (its filled-in parameters: the host expected, the ports asked, ...), not anything else in the walk."""
+    from wizard.parsers import answer_from_paste
+
+    answered = answer_from_paste(call.probe, text, call.params)
+    if answered is None:
+        raise WizardError(f"the text pasted for node {call.node!r} does not answer its check ({call.probe}"
+                          f"{_about(call)})")
+    outcome, evidence, summary = answered
+    facts = {k: evidence[k] for k in CATALOG[call.probe].facts if k in evidence}  # later nodes need them
+    return Answer(outcome, "paste", evidence, facts, summary)
+
+
+def _about(call: ProbeCall) -> str:
+    shown = {k: v for k, v in call.params.items() if v not in (None, "", []) and k != "interface"}
+    return ": " + ", ".join(f"{k}={v}" for k, v in shown.items()) if shown else ""
 
 
 def step(walk: Walk, session: Session, answers: Mapping[str, str] | None = None,
-         pastes: Mapping[str, str] | None = None) -> None:
+         pastes: Mapping[str, str] | None = None, runner: Runner | None = None) -> None:
     """Answer the current node: the person's answer first, then pasted output, else its live probe."""
-    node = walk.node
-    if node is None:
+    call = walk.pending()
+    if call is None:
         return
     answers, pastes = answers or {}, pastes or {}
-    if node.id in answers:
-        walk.answer(answers[node.id], source="person")
-        return
-    if node.id in pastes and _answer_paste(walk, pastes[node.id]):
-        return
-    name, params = walk.probe_call()
-    walk.record(run_probe(name, params, session))
-
-
-def _answer_paste(walk: Walk, text: str) -> bool:
-    from wizard.parsers import answer_from_paste
-
-    name, _ = walk.probe_call()
-    answered = answer_from_paste(name, text, dict(walk.context))
-    if answered is None:
-        raise WizardError(f"the text pasted for node {walk.node.id!r} does not answer its check ({name})")
-    outcome, evidence, summary = answered
-    facts = {k: evidence[k] for k in CATALOG[name].facts if k in evidence}  # later nodes need them
-    walk.answer(outcome, source="paste", evidence=evidence, facts=facts, summary=summary)
-    return True
+    if call.node in answers:
+        walk.apply(Answer(answers[call.node]))
+    elif call.node in pastes:
+        walk.apply(paste_answer(call, pastes[call.node]))
+    else:
+        walk.record(execute(call, session, runner))
 
 
 def run(walk: Walk, session: Session, answers: Mapping[str, str] | None = None,
-        pastes: Mapping[str, str] | None = None, on_step: Callable[[Walk], None] | None = None) -> Walk:
+        pastes: Mapping[str, str] | None = None, on_step: Callable[[Walk], None] | None = None,
+        runner: Runner | None = None) -> Walk:
     """Step until the walk reaches a cause or ends inconclusive."""
     for _ in range(100):  # flows are validated acyclic; this only bounds a broken one
         if walk.done:
             break
-        step(walk, session, answers, pastes)
+        step(walk, session, answers, pastes, runner)
         if on_step:
             on_step(walk)
     return walk

@@ -20,7 +20,7 @@ def no_network(monkeypatch):
     def refuse(name, params, session):
         raise AssertionError(f"probe {name} ran")
 
-    monkeypatch.setattr(wizard.diagnose, "run_probe", refuse)
+    monkeypatch.setattr(wizard.diagnose, "live_runner", lambda: refuse)
 
 
 def run(capsys, *argv):

@@ -2,9 +2,9 @@
 
 import pytest
 
+from wizard.engine.catalog import CATALOG
 from wizard.engine.results import COMMON_OUTCOMES
 from wizard.parsers import answer_from_paste
-from wizard.probes.catalog import CATALOG
 
 DC2_GUID = "74fbe06c-932c-46b5-831b-af9e31f496b2"
 

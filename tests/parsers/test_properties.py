@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wizard.engine.catalog import CATALOG
 from wizard.parsers import (
     answer_from_paste,
     decode_paste,
@@ -11,7 +12,6 @@ from wizard.parsers import (
 )
 from wizard.parsers.detect import PARSERS
 from wizard.parsers.errorcodes import codes_in
-from wizard.probes.catalog import CATALOG
 
 # fragments of real outputs, so that the generated text reaches deep into the parsers
 FRAGMENTS = ["Starting test: ", "DsBindWithSpnEx() failed with error ", "Printing RPC Extended Error Info:\n",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from wizard.engine.catalog import CATALOG, DRS_UUID
 from wizard.probes.base import Credentials, Session
-from wizard.probes.catalog import CATALOG, DRS_UUID
 from wizard.probes.run import run_probe
 
 pytestmark = pytest.mark.lab

@@ -12,8 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import WizardError, __version__
-
-EXIT_USAGE = 3  # the diagnose contract: 3 is bad input or usage, for every command
+from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_USAGE
 
 COMMANDS = ["diagnose", "check", "parse", "flows", "lab"]
 
@@ -49,4 +48,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         print("\nrpc-wizard: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

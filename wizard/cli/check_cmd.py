@@ -5,16 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from wizard import WizardError
+from wizard import WizardError, diagnose
 from wizard.cli.credentials import credentials_for
-from wizard.engine.names import check_address, check_guid, check_host
+from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
+from wizard.engine.names import PARAM_CHECKS, check_address
+from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.probes.catalog import CATALOG
-from wizard.probes.ports import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
-from wizard.probes.run import run_probe
 
-_HOSTS = {"address": check_address, "target": check_host, "dest": check_host, "host": check_host,
-          "expected": check_host, "forest": check_host, "guid": check_guid}
 _LISTS = {"dns_servers"}
 
 
@@ -46,7 +43,7 @@ def parse_params(probe: str, items: list[str]) -> dict[str, object]:
         elif key == "ports":
             params[key] = _ports(value)
         else:
-            params[key] = _HOSTS[key](value, key) if key in _HOSTS else value
+            params[key] = PARAM_CHECKS[key](value, key) if key in PARAM_CHECKS else value
     return params
 
 
@@ -70,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
     if not 0.1 <= args.timeout <= 120:
         raise WizardError("--timeout must be between 0.1 and 120 seconds")
     params = parse_params(probe, args.params)
-    result = run_probe(probe, params, Session(args.timeout, credentials_for(args.user)))
+    result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, default=str))
     else:
         print(f"[{result.outcome}] {result.summary}\n  Windows: {result.command}\n  ({result.elapsed_s:.2f} s)")
-    return 2 if result.outcome == "error" else 0
+    return EXIT_UNSURE if result.outcome == "error" else EXIT_OK

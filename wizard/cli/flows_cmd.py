@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard import WizardError
 from wizard.engine import Flow, FlowError, FlowSet, load_flows
 from wizard.engine.citations import SEEDS_ENV, find_seeds_dir, verify_citations
 from wizard.engine.loader import flows_dir
+from wizard.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,19 +36,19 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"error: {problem}")
         print(f"{len(exc.problems)} problem(s) in {directory}")
-        return 1
+        return EXIT_FAILED
     nodes = sum(len(f.nodes) for f in flows.flows.values())
     print(f"ok: {len(flows.symptoms)} symptoms, {nodes} nodes, {len(flows.causes)} causes, "
           f"{len(flows.sources)} sources")
     seeds = find_seeds_dir(args.seeds, directory)
     if seeds is None:
         print(f"quotes not verified: no seeds directory found (give --seeds or set {SEEDS_ENV})")
-        return 0
+        return EXIT_OK
     checked, problems = verify_citations(flows, seeds)
     for problem in problems:
         print(f"error: {problem}")
     print(f"{checked - len(problems)}/{checked} quotes found word for word in {seeds}")
-    return 1 if problems else 0
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -60,22 +60,17 @@ def run_list(args: argparse.Namespace) -> int:
     print("\nCauses:")
     for c in flows.causes.values():
         print(f"  {c.id:<26} {c.title}")
-    return 0
+    return EXIT_OK
 
 
 def run_show(args: argparse.Namespace) -> int:
     flows = load_flows(args.dir)
     print("\n".join(show_lines(flows, _pick(flows, args.symptom), details=args.details)))
-    return 0
+    return EXIT_OK
 
 
 def _pick(flows: FlowSet, text: str) -> Flow:
-    found = flows.find_symptoms(text)
-    if not found:
-        raise WizardError(f"no symptom matches {text!r}; see `rpc-wizard flows list`")
-    if len(found) > 1:
-        raise WizardError(f"{text!r} matches several symptoms, give one id: {', '.join(s.id for s in found)}")
-    return flows.flow(found[0].id)
+    return flows.flow(flows.symptom(text).id)
 
 
 def show_lines(flows: FlowSet, flow: Flow, details: bool = False) -> list[str]:

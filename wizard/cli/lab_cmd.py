@@ -9,8 +9,7 @@ import subprocess
 import sys
 
 from wizard import WizardError
-
-EXIT_FAILED = 1
+from wizard.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         width = max(map(len, fault_list.FAULTS))
         for name, line in fault_list.FAULTS.items():
             print(f"{name:<{width}}  {line}")
-        return 0
+        return EXIT_OK
     _require_linux_root()
     from wizard import lab
     from wizard.lab.status import render_text
@@ -78,7 +77,7 @@ def _dispatch(lab, render_text, args: argparse.Namespace) -> int:
             print(json.dumps(info.to_dict() if info else None, indent=2))
         else:
             print(render_text(info) if info else "the lab is not up (`rpc-wizard lab up` builds it)")
-        return 0 if info else EXIT_FAILED
+        return EXIT_OK if info else EXIT_FAILED
     elif action == "fault":
         lab.apply_fault(args.name)
         print(f"fault applied: {args.name}")
@@ -95,4 +94,4 @@ def _dispatch(lab, render_text, args: argparse.Namespace) -> int:
         bindir = os.path.dirname(sys.executable)
         env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
         return subprocess.call(["ip", "netns", "exec", lab.CLIENT_NS, *cmd], env=env)
-    return 0
+    return EXIT_OK

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
+from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.parsers import MAX_BYTES, context_from, decode_paste, parse_text
 from wizard.parsers.errorcodes import describe
-
-EXIT_NOTHING = 2  # the contract: 2 = could not tell
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render(result))
     recognised = parsed.kinds or parsed.errors
-    return 0 if recognised else EXIT_NOTHING
+    return EXIT_OK if recognised else EXIT_UNSURE
 
 
 def render(result: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import placeholders
 from wizard.engine.model import (
     Appearance,
@@ -27,7 +28,6 @@ from wizard.engine.model import (
     Transition,
 )
 from wizard.engine.results import COMMON_OUTCOMES
-from wizard.probes.catalog import CATALOG
 
 # What {placeholders} may name: the inputs the person gives, plus every fact a probe can set.
 CONTEXT_KEYS = frozenset(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wizard import WizardError
+from wizard.engine.catalog import CATALOG
 from wizard.engine.results import COMMON_OUTCOMES
-from wizard.probes.catalog import CATALOG
 
 NO_FAULT_FOUND = "no-fault-found"  # the cause a walk reaches when every check passed
 
@@ -147,6 +147,29 @@ class FlowSet:
         if len(key) < 6:  # too short to mean anything as a message fragment
             return []
         return [s for s in self.symptoms.values() if any(key in " ".join(m.split()).lower() for m in s.messages)]
+
+    def symptom(self, text: str) -> Symptom:
+        """The one symptom meant by an id or a code; unknown or ambiguous is a WizardError listing the choices."""
+        found = self.find_symptoms(text)
+        if not found:
+            raise WizardError(f"unknown symptom {text!r}: see `rpc-wizard flows list`")
+        if len(found) > 1:
+            raise WizardError(f"{text!r} matches several symptoms, choose one id: {', '.join(s.id for s in found)}")
+        return found[0]
+
+    def search(self, text: str) -> list[Symptom]:
+        """Symptoms matching what a person types: exact ids and codes first, then every word found in the
+        id, title, summary, messages, codes or where the error is seen ("replicate now", "join", "principal")."""
+        exact = self.find_symptoms(text) if text.strip() else []
+        words = str(text).lower().split()
+        loose = [s for s in self.symptoms.values() if all(w in _haystack(s) for w in words)]
+        return list({s.id: s for s in exact + loose}.values())
+
+
+def _haystack(symptom: Symptom) -> str:
+    codes = [f"{c.decimal} {c.hex} {c.unsigned} {c.symbol} {c.text}" for c in symptom.codes]
+    seen = [f"{a.where} {a.example}" for a in symptom.seen_in]
+    return " ".join([symptom.id, symptom.title, symptom.summary, *symptom.messages, *codes, *seen]).lower()
 
 
 def parse_code(text: str) -> int | None:

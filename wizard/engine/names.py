@@ -58,3 +58,9 @@ def check_guid(text: str, what: str = "GUID") -> str:
     if not _GUID.fullmatch(value):
         raise WizardError(f"{what} {text!r} is not of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
     return value.lower()
+
+
+# Probe parameters that name a host, an address or a GUID, and the check each must pass: probes would
+# hand any text to a resolver or a socket. The CLI checks what a person typed with the same table.
+PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
+                "expected": check_host, "forest": check_host, "guid": check_guid}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Outcomes every probe may give besides its own (see wizard/probes/catalog.py):
+# Outcomes every probe may give besides its own (see wizard/engine/catalog.py):
 ERROR = "error"  # the probe could not run or could not tell (missing input, a resolver that never answered)
 SKIPPED = "skipped"  # the check does not apply with what we know (no GUID given, no credentials)
 COMMON_OUTCOMES = (ERROR, SKIPPED)

@@ -1,6 +1,6 @@
 """One diagnosis: a pure, deterministic walk from a symptom's start node to a cause.
 
-The caller runs the probe named by `probe_call()` (or asks the person) and hands back the result
+The caller runs the check `pending()` names (or asks the person) and hands back the result
 with `record()` (or `answer()`); the walk maps the outcome to the next node or a cause. Flows are
 acyclic (checked at load), so a walk ends after at most one step per node.
 """
@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wizard import WizardError
+from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command, render_param
 from wizard.engine.model import Cause, Flow, Node
 from wizard.engine.results import ProbeResult
@@ -31,6 +32,30 @@ class Step:
         return {**asdict(self), "elapsed_s": round(self.elapsed_s, 3)}
 
 
+@dataclass(frozen=True)
+class ProbeCall:
+    """What runs next: the node, its probe, the parameters filled from the walk, the Windows equivalent."""
+
+    node: str
+    probe: str
+    params: dict[str, Any]
+    command: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A node answered without its probe: by the person, or from pasted output of its command."""
+
+    outcome: str
+    source: str = "person"
+    evidence: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # feed later nodes as a probe's facts would
+    summary: str | None = None
+
+
+NOT_CHECKED = "skipped"  # the outcome of a node passed over by a jump
+
+
 class Walk:
     def __init__(self, flow: Flow, context: dict[str, Any]):
         self.flow = flow
@@ -48,10 +73,14 @@ class Walk:
     def done(self) -> bool:
         return self._node is None
 
-    def probe_call(self) -> tuple[str, dict[str, Any]]:
-        """The current node's probe and its parameters filled from the context (missing values -> None)."""
-        node = self._current()
-        return node.probe, {name: render_param(tpl, self.context) for name, tpl in node.params.items()}
+    def pending(self) -> ProbeCall | None:
+        """The current node's check with its parameters filled from the context (missing values -> None);
+        None once the walk has ended. Pure: running it is the caller's business."""
+        if self._node is None:
+            return None
+        node = self._node
+        params = {name: render_param(tpl, self.context) for name, tpl in node.params.items()}
+        return ProbeCall(node.id, node.probe, params, render_command(CATALOG[node.probe].command, params))
 
     def record(self, result: ProbeResult) -> None:
         """Take a probe result for the current node: merge its facts, keep the step, move on."""
@@ -73,6 +102,36 @@ class Walk:
         summary = f"({source}) {summary}" if summary else f"answered by {source}: {outcome}"
         self._advance(Step(node.id, node.probe, outcome, summary, dict(evidence or {}),
                            "\n".join(self._render(node.commands)), 0.0, source))
+
+    def apply(self, answer: Answer) -> None:
+        self.answer(answer.outcome, answer.source, answer.evidence, answer.facts, answer.summary)
+
+    def path_to(self, node_id: str) -> list[str] | None:
+        """The shortest chain of nodes from the current one to `node_id` (both included), or None."""
+        if self._node is None or node_id not in self.flow.nodes:
+            return None
+        paths = {self._node.id: [self._node.id]}
+        queue = [self._node.id]
+        while queue:
+            here = queue.pop(0)
+            if here == node_id:
+                return paths[here]
+            for to in self.flow.nodes[here].outcomes.values():
+                if to.next and to.next not in paths:
+                    paths[to.next] = paths[here] + [to.next]
+                    queue.append(to.next)
+        return None
+
+    def jump(self, node_id: str) -> None:
+        """Go straight to a later node; the nodes passed over are recorded as not checked."""
+        path = self.path_to(node_id)
+        if path is None:
+            raise WizardError(f"node {node_id!r} cannot be reached from here")
+        for passed in path[:-1]:
+            node = self.flow.nodes[passed]
+            self.steps.append(Step(passed, node.probe, NOT_CHECKED, f"not checked (jumped to {node_id})",
+                                   command="\n".join(self._render(node.commands)), source="jump"))
+        self._node = self.flow.nodes[node_id]
 
     def commands(self) -> list[str]:
         """Windows commands of the visited nodes, then of the cause; rendered, in order, without repeats."""

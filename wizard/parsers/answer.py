@@ -1,6 +1,6 @@
 """A pasted output answering one node whose probe could not run from here (run on the DC instead).
 
-answer_from_paste(probe, text, context) -> (outcome, evidence, summary) or None when the text does
+answer_from_paste(probe, text, params) -> (outcome, evidence, summary) or None when the text does
 not answer that probe. Outcomes come from the probe's vocabulary in CATALOG (or `error` / `skipped`);
 evidence carries the probe's exported facts under their catalog names (endpoint_port, address,
 resolved_from, answered_by, cname_target, endpoints, ntds_guid, guid) so a caller can feed later nodes.
@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from wizard.engine.catalog import DRS_UUID
+from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED
 from wizard.parsers.common import short
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste
 from wizard.parsers.regquery import value_of
 from wizard.parsers.rpcports import RPC_INTERNET_ABSENT, evaluate_rpc_ports
-from wizard.probes.catalog import DRS_UUID
 
 Answer = tuple[str, dict[str, Any], str]
 _STATE = {"LISTENING": "listening", "NOT LISTENING": "not-listening", "FILTERED": "filtered",
@@ -27,11 +28,20 @@ _SEVERITY = ("filtered", "not-listening", "listening")  # the worst port decides
 _RPC_INTERNET = r"Rpc\\?Internet\s*$"
 
 
-def answer_from_paste(probe: str, text: str, context: dict) -> Answer | None:
+def answer_from_paste(probe: str, text: str, params: dict) -> Answer | None:
+    """`params` are what the node's check was asked about (its filled-in parameters): a paste about
+    another host, address or port does not answer it."""
     reader = _READERS.get(probe)
     if reader is None or not isinstance(text, str):
         return None
-    return reader(parse_text(text), context or {})
+    return reader(parse_text(text), params or {})
+
+
+def _elsewhere(found: object, params: dict) -> bool:
+    """The paste is about another address than the one the check asked about (names are not compared:
+    portqry -n takes either)."""
+    wanted = str(params.get("address") or "")
+    return is_valid_address(wanted) and is_valid_address(str(found or "")) and str(found) != wanted
 
 
 def _port_135(parsed: ParsedPaste) -> Answer | None:
@@ -56,14 +66,14 @@ def _endpoint_list(parsed: ParsedPaste) -> dict | None:
     return None
 
 
-def _epm_map(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
     blocked = _port_135(parsed)
     if blocked:
         return blocked
     dump = _endpoint_list(parsed)
     if dump is None:
         return None
-    uuid = str(context.get("interface") or DRS_UUID).lower()
+    uuid = str(params.get("interface") or DRS_UUID).lower()
     mine = [e for e in dump["endpoints"] if e["uuid"] == uuid]
     tcp = [e for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]]
     name = next((e["annotation"] for e in mine if e["annotation"]), uuid)
@@ -82,7 +92,7 @@ def _epm_map(parsed: ParsedPaste, context: dict) -> Answer | None:
             f"{name} has no ncacn_ip_tcp endpoint in the pasted endpoint list{detail} (EPT_S_NOT_REGISTERED, 1753).")
 
 
-def _epm_lookup(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _epm_lookup(parsed: ParsedPaste, params: dict) -> Answer | None:
     blocked = _port_135(parsed)
     if blocked:
         return blocked
@@ -98,12 +108,15 @@ def _epm_lookup(parsed: ParsedPaste, context: dict) -> Answer | None:
             f"{len(endpoints)} endpoints registered; TCP ports {dump['tcp_ports'] or 'none'}.")
 
 
-def _tcp_ports(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _tcp_ports(parsed: ParsedPaste, params: dict) -> Answer | None:
     states = [p for p in parsed.facts.get("portqry", {}).get("ports", []) if p["protocol"] == "TCP"]
-    wanted = _wanted_ports(context.get("ports"))
+    wanted = _wanted_ports(params.get("ports"))
     if wanted:
         states = [p for p in states if p["port"] in wanted]
     if not states:
+        return None
+    address = parsed.facts["portqry"].get("target") or next((p["host"] for p in states if p.get("host")), "")
+    if _elsewhere(address, params):
         return None
     table = {str(p["port"]): {"state": p["state"], "detail": p["service"]} for p in states}
     worst = min((_STATE[p["state"]] for p in states), key=_SEVERITY.index)
@@ -111,7 +124,6 @@ def _tcp_ports(parsed: ParsedPaste, context: dict) -> Answer | None:
     if any(p["state"] == "NOT LISTENING OR FILTERED" for p in states):
         note = " (Test-NetConnection does not tell a refusal from a silent drop: counted as filtered)"
     summary = "; ".join(f"TCP {p['port']}: {p['state']}" for p in states)
-    address = parsed.facts["portqry"].get("target") or next((p["host"] for p in states if p.get("host")), "")
     return worst, {"address": address, "ports": table}, summary + note + "."
 
 
@@ -130,11 +142,11 @@ def _queries(parsed: ParsedPaste, name: str | None) -> list[dict]:
             or q["name"].lower().startswith(want + ".") or want.startswith(q["name"].lower() + ".")]
 
 
-def _dns_host(parsed: ParsedPaste, context: dict) -> Answer | None:
-    queries = [q for q in _queries(parsed, context.get("host")) if "_msdcs." not in q["name"].lower()]
+def _dns_host(parsed: ParsedPaste, params: dict) -> Answer | None:
+    queries = [q for q in _queries(parsed, params.get("host")) if "_msdcs." not in q["name"].lower()]
     if not queries:
         return None
-    evidence = {"host": context.get("host") or queries[0]["name"], "servers": _per_server(queries)}
+    evidence = {"host": params.get("host") or queries[0]["name"], "servers": _per_server(queries)}
     addresses = [a for q in queries for a in q["addresses"]]
     if addresses:
         evidence.update(address=addresses[0], resolved_from="dns")
@@ -144,8 +156,8 @@ def _dns_host(parsed: ParsedPaste, context: dict) -> Answer | None:
     return ERROR, evidence, f"No DNS server answered for {evidence['host']} ({_statuses(queries)})."
 
 
-def _dns_cname(parsed: ParsedPaste, context: dict) -> Answer | None:
-    guid, forest = context.get("guid"), context.get("forest")
+def _dns_cname(parsed: ParsedPaste, params: dict) -> Answer | None:
+    guid, forest = params.get("guid"), params.get("forest")
     queries = _queries(parsed, f"{guid}._msdcs.{forest}" if guid and forest else None)
     queries = [q for q in queries
                if "_msdcs." in q["name"].lower() and (not guid or str(guid).lower() in q["name"].lower())]
@@ -153,7 +165,7 @@ def _dns_cname(parsed: ParsedPaste, context: dict) -> Answer | None:
         return None
     evidence = {"name": queries[0]["name"], "servers": _per_server(queries, cname=True)}
     targets = sorted({q["cname"] for q in queries if q["cname"]})
-    target = str(context.get("target") or "")
+    target = str(params.get("target") or "")
     if targets:
         evidence.update(cname_targets=targets, cname_target=targets[0])
         if target and all(_same_host(t, target) for t in targets):
@@ -180,14 +192,14 @@ def _statuses(queries: list[dict]) -> str:
     return ", ".join(f"{q['server'] or q['server_address'] or '?'}: {q['status']}" for q in queries)
 
 
-def _identity(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _identity(parsed: ParsedPaste, params: dict) -> Answer | None:
     n = parsed.facts.get("nbtstat")
-    if not n:
+    if not n or _elsewhere(n["address"], params):
         return None
     evidence = {"address": n["address"], "names": n["names"], "claimed": {"netbios": n["computer_names"][:1]}}
     if not n["computer_names"]:
         return "silent", evidence, f"Nothing at {n['address'] or 'the address'} answered with a NetBIOS name table."
-    expected = context.get("expected") or context.get("target")
+    expected = params.get("expected") or params.get("target")
     if not expected:
         return ERROR, evidence, "No expected host name to compare the NetBIOS names with."
     want = short(str(expected))
@@ -208,11 +220,11 @@ def _own_guid(parsed: ParsedPaste) -> tuple[str, str]:
     return "", ""
 
 
-def _ntds_guid(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _ntds_guid(parsed: ParsedPaste, params: dict) -> Answer | None:
     own, where = _own_guid(parsed)
     if not own:
         return None
-    given = str(context.get("guid") or "").lower()
+    given = str(params.get("guid") or "").lower()
     evidence = {"given_guid": given, "own_guid": own, "from": where, "ntds_guid": own,
                 "created": parsed.facts.get("repadmin-showobjmeta", {}).get("created", "")}
     if not given:
@@ -223,7 +235,7 @@ def _ntds_guid(parsed: ParsedPaste, context: dict) -> Answer | None:
                                   "a stale NTDS Settings object.")
 
 
-def _ntds_lookup(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _ntds_lookup(parsed: ParsedPaste, params: dict) -> Answer | None:
     meta = parsed.facts.get("repadmin-showobjmeta", {})
     if not meta.get("object_guid"):
         return None
@@ -231,7 +243,7 @@ def _ntds_lookup(parsed: ParsedPaste, context: dict) -> Answer | None:
             f"The NTDS Settings object has objectGUID {meta['object_guid']} (created {meta['created'] or 'unknown'}).")
 
 
-def _rpc_port_config(parsed: ParsedPaste, context: dict) -> Answer | None:
+def _rpc_port_config(parsed: ParsedPaste, params: dict) -> Answer | None:
     reg = parsed.facts.get("reg-query")
     if not reg:
         return None

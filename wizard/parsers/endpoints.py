@@ -20,6 +20,7 @@ _RPCDUMP_SIGN = re.compile(r"registered endpoints found|^\s*ProtSeq\s*:|^\s*Bind
 _STATE = re.compile(r"^\s*(TCP|UDP) port (\d+) \(([^)\n]*)\):\s*"
                     r"(LISTENING or FILTERED|NOT LISTENING|LISTENING|FILTERED)", re.I | re.M)
 _TARGET = re.compile(r"Querying target system called:\s*\n?\s*\n?\s*(\S+)", re.I)
+_CMD_TARGET = re.compile(r"portqry(?:\.exe)?\b[^\n]*?\s-n\s+([^\s\"]+)", re.I)  # the command line pasted too
 _RESOLVED = re.compile(r"(?:Name|IP address) resolved to\s+(\S+)", re.I)
 _RESOLVE_FAILED = re.compile(r"Failed to resolve (?:name to IP address|IP address to name)", re.I)
 _END = re.compile(r"==== End of RPC Endpoint Mapper query response", re.I)
@@ -57,7 +58,7 @@ def _found(kind: str, pos: int, text: str, endpoints: list[dict]) -> Found:
 
 def _portqry(text: str, pos: int, endpoints: list[dict]) -> Found:
     found = _found(PORTQRY, pos, text, endpoints)
-    target, resolved = _TARGET.search(text), _RESOLVED.search(text)
+    target, resolved = _TARGET.search(text) or _CMD_TARGET.search(text), _RESOLVED.search(text)
     found.facts.update(
         target=target.group(1) if target else "",
         resolved=resolved.group(1) if resolved else "",

@@ -8,9 +8,9 @@ from impacket.dcerpc.v5 import epm, transport
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import bin_to_string, uuidtup_to_bin
 
+from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes.base import FILTERED, NOT_LISTENING, UNREACHABLE, Session
-from wizard.probes.catalog import DRS_UUID
 
 EPT_S_NOT_REGISTERED = 0x16C9A0D6
 _STATE_OUTCOME = {FILTERED: "filtered", NOT_LISTENING: "refused", UNREACHABLE: "unreachable"}

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, Session, parallel
 from wizard.probes.epm import epm_lookup
 
-# AD DC well-known ports (document 000's table; they are not registered with the endpoint mapper)
-AD_WELL_KNOWN = (53, 88, 135, 389, 445, 636, 3268, 3269)
-
 _OUTCOME = {LISTENING: "listening", NOT_LISTENING: "not-listening", FILTERED: "filtered", UNREACHABLE: "unreachable"}
 # the worst state among several ports decides the outcome
 _SEVERITY = (UNREACHABLE, FILTERED, NOT_LISTENING, LISTENING)
-
-
-AD_PORTS = "ad"  # the AD well-known ports
-ADVERTISED = "advertised"  # every ncacn_ip_tcp endpoint the endpoint mapper lists
 
 
 def parse_ports(ports: object) -> list[int]:

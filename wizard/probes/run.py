@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from wizard import WizardError
+from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command
-from wizard.engine.names import check_address, check_guid, check_host
+from wizard.engine.names import PARAM_CHECKS
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes import decide, dns, epm, identity, ldap, ports, winreg
 from wizard.probes.base import Session, run_guarded
-from wizard.probes.catalog import CATALOG
 
 
 def _registry() -> dict[str, Callable[..., ProbeResult]]:
@@ -33,9 +33,6 @@ def _registry() -> dict[str, Callable[..., ProbeResult]]:
 PROBES: dict[str, Callable[..., ProbeResult]] = _registry()
 assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
 
-# params that name a host, an address or a GUID: probes would hand any text to a resolver or socket
-_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
-           "expected": check_host, "forest": check_host, "guid": check_guid}
 
 
 def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResult:
@@ -57,7 +54,7 @@ def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResul
 def _checked(params: dict[str, Any]) -> dict[str, str]:
     """Host, address and GUID params, normalised; a WizardError names the first unusable one."""
     checked = {}
-    for key, check in _CHECKS.items():
+    for key, check in PARAM_CHECKS.items():
         value = params.get(key)
         if value is None or value == "":
             continue  # a missing value is the probe's to report (skipped/error with its own words)

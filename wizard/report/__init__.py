@@ -10,14 +10,13 @@ from typing import Any
 
 from wizard.engine import FlowSet, Walk
 from wizard.engine.commands import render_command
-
-EXIT_NO_FAULT, EXIT_CAUSE, EXIT_INCONCLUSIVE = 0, 1, 2
+from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE
 
 
 def exit_code(walk: Walk) -> int:
     if walk.cause is None:
-        return EXIT_INCONCLUSIVE
-    return EXIT_CAUSE if walk.cause.is_fault else EXIT_NO_FAULT
+        return EXIT_UNSURE
+    return EXIT_CAUSE if walk.cause.is_fault else EXIT_OK
 
 
 def _citation(flows: FlowSet, citation) -> dict[str, Any]:

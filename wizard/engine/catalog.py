@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DRS_UUID = "e3514235-4b06-11d1-ab04-00c04fc2dcd2"
+# AD DC well-known ports (document 000's table; they are not registered with the endpoint mapper)
+AD_WELL_KNOWN = (53, 88, 135, 389, 445, 636, 3268, 3269)
+AD_PORTS = "ad"  # in a ports list: the AD well-known ports
+ADVERTISED = "advertised"  # in a ports list: every ncacn_ip_tcp endpoint the endpoint mapper lists
 _NTDS_SETTINGS_DN = "\"CN=NTDS Settings,CN=[source DC],CN=Servers,CN=[site],CN=Sites,CN=Configuration,[forest DN]\""
 
 
