@@ -8,11 +8,13 @@ with them impacket and dnspython, load only when the first live check runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk, load_flows
 from wizard.engine.catalog import CATALOG, DRS_UUID
+from wizard.engine.names import check_address, check_guid, check_host
 from wizard.engine.results import ProbeResult
 from wizard.engine.walk import Answer, ProbeCall
 from wizard.probes.base import Session
@@ -30,6 +32,35 @@ def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = N
 def walk_context(context: Mapping[str, object]) -> dict[str, object]:
     """What a walk starts from: the given values without blanks, DRS as the interface unless one is given."""
     return {"interface": DRS_UUID, **{k: v for k, v in context.items() if v not in (None, "", [])}}
+
+
+def checked_context(given: Mapping[str, object], flag: str = "") -> tuple[dict[str, object], list[str]]:
+    """What a person gave (target, dest, forest, guid, dns_servers, hosts_file), checked with the engine's
+    own rules and completed: the forest from the target's domain, NetBIOS-style DC names qualified with
+    it. Returns the context and notes on what was assumed; a WizardError names the first bad value
+    (as `--target` when `flag` is "--", as `target` otherwise)."""
+    context = {k: v for k, v in given.items() if v not in (None, "", [])}
+    notes: list[str] = []
+    for key in ("target", "dest", "forest"):
+        if context.get(key):
+            context[key] = check_host(str(context[key]), flag + key)
+    target = str(context.get("target") or "")
+    if not context.get("forest") and "." in target.strip("0123456789."):
+        context["forest"] = target.split(".", 1)[1]  # right unless the DC is in a child domain
+    for key in ("target", "dest"):
+        name = str(context.get(key) or "")
+        if name and "." not in name and context.get("forest"):  # dcdiag and repadmin print NetBIOS names
+            context[key] = f"{name}.{context['forest']}"
+            notes.append(f"{key} {name} taken as {context[key]} (give {flag}{key} to override)")
+    if context.get("guid"):
+        context["guid"] = check_guid(str(context["guid"]))
+    servers = context.get("dns_servers") or []
+    servers = servers.replace(",", " ").split() if isinstance(servers, str) else servers
+    context["dns_servers"] = [check_address(str(s), flag + "dns-server") for s in servers] or None
+    hosts_file = context.get("hosts_file")
+    if hosts_file and not Path(str(hosts_file)).is_file():
+        raise WizardError(f"{flag}hosts-file {hosts_file}: no such file")
+    return context, notes
 
 
 def live_runner() -> Runner:

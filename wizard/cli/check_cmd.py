@@ -7,6 +7,7 @@ import json
 
 from wizard import WizardError, diagnose
 from wizard.cli.credentials import credentials_for
+from wizard.cli.diagnose_cmd import check_timeout
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
 from wizard.engine.names import PARAM_CHECKS, check_address
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
@@ -64,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     probe = args.probe.replace("-", "_")
     if probe not in CATALOG:
         raise WizardError(f"no check named {args.probe!r}; choose from: {', '.join(CATALOG)}")
-    if not 0.1 <= args.timeout <= 120:
-        raise WizardError("--timeout must be between 0.1 and 120 seconds")
+    check_timeout(args.timeout)
     params = parse_params(probe, args.params)
     result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
     if args.format == "json":

@@ -9,7 +9,6 @@ from pathlib import Path
 from wizard import WizardError, diagnose, report
 from wizard.cli.credentials import credentials_for
 from wizard.engine import FlowSet, Walk, load_flows
-from wizard.engine.names import check_address, check_guid, check_host
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
 
 
@@ -17,6 +16,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diagnose", help="run a symptom's decision tree to a root cause (headless)",
                        description="Run a symptom's decision tree with live probes and print the cited root cause. "
                                    "Exit codes: 0 no fault found, 1 root cause found, 2 inconclusive, 3 bad input.")
+    add_inputs(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--answer", action="append", default=[], metavar="NODE=OUTCOME",
+                   help="answer a node yourself instead of probing it")
+    p.add_argument("--paste", action="append", default=[], metavar="NODE=FILE",
+                   help="output of the node's command run elsewhere (e.g. on the DC), answering that node")
+    p.set_defaults(func=run)
+
+
+def add_inputs(p: argparse.ArgumentParser) -> None:
+    """What a diagnosis starts from: `diagnose` and `tui` take the same."""
     p.add_argument("--symptom", help="symptom id or error code (1753, 0x6d9, -2146893022, ...)")
     p.add_argument("--target", help="the host the failing call goes to (for replication: the source DC)")
     p.add_argument("--dest", help="the destination DC (replication), whose view of the source is checked")
@@ -29,14 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="account for read-only LDAP/registry checks; password from RPC_WIZARD_PASSWORD, "
                         "KRB5CCNAME or a prompt, never the command line")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help="per-probe timeout (3 s)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--answer", action="append", default=[], metavar="NODE=OUTCOME",
-                   help="answer a node yourself instead of probing it")
     p.add_argument("--log", metavar="FILE", help="a pasted log (dcdiag, repadmin, netsetup.log, ...) that picks "
                                                  "the symptom and fills the targets")
-    p.add_argument("--paste", action="append", default=[], metavar="NODE=FILE",
-                   help="output of the node's command run elsewhere (e.g. on the DC), answering that node")
-    p.set_defaults(func=run)
+
+
+def check_timeout(timeout: float) -> float:
+    if not 0.1 <= timeout <= 120:
+        raise WizardError("--timeout must be between 0.1 and 120 seconds")
+    return timeout
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -77,28 +87,10 @@ def build_context(args: argparse.Namespace) -> dict[str, object]:
     context.update({k: v for k, v in given.items() if v})
     if not context.get("target"):
         raise WizardError("--target is required (or a --log that names it)")
-    context["target"] = check_host(str(context["target"]), "--target")
-    for key, what in (("dest", "--dest"), ("forest", "--forest")):
-        if context.get(key):
-            context[key] = check_host(str(context[key]), what)
-    if not context.get("forest") and "." in str(context["target"]).strip("0123456789."):
-        context["forest"] = str(context["target"]).split(".", 1)[1]  # right unless the DC is in a child domain
-    for key in ("target", "dest"):
-        _qualify(context, key)
-    if context.get("guid"):
-        context["guid"] = check_guid(str(context["guid"]))
-    context["dns_servers"] = [check_address(s, "--dns-server") for s in context.get("dns_servers") or []] or None
-    if args.hosts_file and not Path(args.hosts_file).is_file():
-        raise WizardError(f"--hosts-file {args.hosts_file}: no such file")
+    context, notes = diagnose.checked_context(context, flag="--")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     return context
-
-
-def _qualify(context: dict[str, object], key: str) -> None:
-    """dcdiag and repadmin name DCs by NetBIOS name: DNS needs the full name, so add the forest's."""
-    name = str(context.get(key) or "")
-    if name and "." not in name and context.get("forest"):
-        context[key] = f"{name}.{context['forest']}"
-        print(f"note: {key} {name} taken as {context[key]} (give --{key} to override)", file=sys.stderr)
 
 
 def _check_answers(walk: Walk, answers: dict[str, str], pastes: dict[str, str]) -> None:
@@ -127,8 +119,7 @@ def choose_symptom(flows: FlowSet, text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not 0.1 <= args.timeout <= 120:
-        raise WizardError("--timeout must be between 0.1 and 120 seconds")
+    check_timeout(args.timeout)
     if not args.symptom and not args.log:
         raise WizardError("--symptom is required (an id from `rpc-wizard flows list`, or an error code)")
     context = build_context(args)
