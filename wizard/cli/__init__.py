@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from wizard import WizardError, __version__
 from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMANDS = ["diagnose", "check", "parse", "flows", "lab"]
+COMMANDS = ["tui", "diagnose", "check", "parse", "flows", "lab"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv or ["tui"])  # no command: the wizard
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -8,12 +8,10 @@ import json
 from wizard import WizardError, diagnose
 from wizard.cli.credentials import credentials_for
 from wizard.cli.diagnose_cmd import check_timeout
-from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
-from wizard.engine.names import PARAM_CHECKS, check_address
+from wizard.engine.catalog import CATALOG
+from wizard.engine.params import check_params
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-
-_LISTS = {"dns_servers"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,32 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_params(probe: str, items: list[str]) -> dict[str, object]:
-    allowed = CATALOG[probe].params
-    params: dict[str, object] = {}
+    given: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or key not in allowed:
-            raise WizardError(f"{item!r}: {probe} takes {', '.join(f'{a}=...' for a in allowed)}")
-        if key in _LISTS:
-            params[key] = [check_address(v, key) for v in value.split(",") if v]
-        elif key == "ports":
-            params[key] = _ports(value)
-        else:
-            params[key] = PARAM_CHECKS[key](value, key) if key in PARAM_CHECKS else value
-    return params
-
-
-def _ports(text: str) -> list[int | str]:
-    """Port numbers, `ad` (AD's well-known ports) and `advertised` (what the endpoint mapper lists)."""
-    ports: list[int | str] = []
-    for item in (p.strip() for p in text.split(",") if p.strip()):
-        if item == AD_PORTS:
-            ports += AD_WELL_KNOWN
-        elif item == ADVERTISED or (item.isdigit() and 0 < int(item) < 65536):
-            ports.append(item if item == ADVERTISED else int(item))
-        else:
-            raise WizardError(f"ports={text!r}: give ports 1-65535, `ad` or `advertised`, separated by commas")
-    return ports
+        if not sep:
+            raise WizardError(f"{item!r}: {probe} takes {', '.join(f'{a}=...' for a in CATALOG[probe].params)}")
+        given[key] = value
+    return check_params(probe, given)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -69,22 +69,24 @@ def read_input(path: str) -> str:
     return decode_paste(data)
 
 
-def _from_log(args: argparse.Namespace) -> dict[str, object]:
-    from wizard.parsers import context_from, parse_text
+def given_inputs(args: argparse.Namespace) -> tuple[str | None, dict[str, object]]:
+    """The symptom and the context the command line gives: a --log first, the flags over it."""
+    context: dict[str, object] = {}
+    symptom = args.symptom
+    if args.log:
+        from wizard.parsers import context_from, parse_text
 
-    parsed = parse_text(read_input(args.log))
-    if not parsed.symptoms:
-        raise WizardError(f"{args.log}: no known RPC error found in it (kind: {parsed.kind})")
-    found = context_from(parsed)
-    args.symptom = args.symptom or parsed.symptoms[0]
-    return found
-
-
-def build_context(args: argparse.Namespace) -> dict[str, object]:
-    context: dict[str, object] = _from_log(args) if args.log else {}
+        parsed = parse_text(read_input(args.log))
+        if not parsed.symptoms and not symptom:
+            raise WizardError(f"{args.log}: no known RPC error found in it (kind: {parsed.kind})")
+        context, symptom = context_from(parsed), symptom or parsed.symptoms[0]
     given = {"target": args.target, "dest": args.dest, "forest": args.forest, "guid": args.guid,
              "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None}
     context.update({k: v for k, v in given.items() if v})
+    return symptom, context
+
+
+def build_context(context: dict[str, object]) -> dict[str, object]:
     if not context.get("target"):
         raise WizardError("--target is required (or a --log that names it)")
     context, notes = diagnose.checked_context(context, flag="--")
@@ -122,9 +124,10 @@ def run(args: argparse.Namespace) -> int:
     check_timeout(args.timeout)
     if not args.symptom and not args.log:
         raise WizardError("--symptom is required (an id from `rpc-wizard flows list`, or an error code)")
-    context = build_context(args)
+    symptom, given = given_inputs(args)
+    context = build_context(given)
     flows: FlowSet = load_flows()
-    walk = diagnose.start(choose_symptom(flows, args.symptom), context, flows)
+    walk = diagnose.start(choose_symptom(flows, str(symptom)), context, flows)
     answers = _pairs(args.answer, "--answer")
     pastes = {node: read_input(path) for node, path in _pairs(args.paste, "--paste").items()}
     _check_answers(walk, answers, pastes)

@@ -1,0 +1,43 @@
+"""`rpc-wizard tui` (and `rpc-wizard` alone): the Textual wizard. Same inputs as `diagnose`; with a
+symptom and a target it opens straight on the first step. Textual loads only here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from wizard import WizardError
+from wizard.cli.credentials import credentials_for
+from wizard.cli.diagnose_cmd import add_inputs, check_timeout, given_inputs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tui", help="the guided wizard (the default when no command is given)",
+                       description="Open the wizard. With --symptom and --target (or a --log naming them) it opens "
+                                   "on the first step. Exit codes as diagnose: 0 no fault found, 1 root cause "
+                                   "found, 2 inconclusive or not finished, 3 bad input.")
+    add_inputs(p)
+    p.set_defaults(func=run)
+
+
+def inputs_from(args: argparse.Namespace):
+    from wizard.tui.app import Inputs
+
+    check_timeout(args.timeout)
+    symptom, context = given_inputs(args)
+    inputs = Inputs(symptom=symptom, context=context, user=args.user, timeout=args.timeout)
+    if args.user:
+        try:  # the environment or a ticket cache; otherwise the form's masked field asks
+            inputs.credentials = credentials_for(args.user, interactive=False)
+        except WizardError:
+            inputs.credentials = None
+    return inputs
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs = inputs_from(args)
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise WizardError("the wizard needs a terminal; without one use `rpc-wizard diagnose`")
+    from wizard.tui.app import WizardApp
+
+    return int(WizardApp(inputs).run() or 0)

@@ -1,0 +1,126 @@
+"""WizardApp: the flows, the probe runner and what the command line gave are passed in; the app
+exits with the diagnosis' exit code (0 no fault, 1 cause, 2 inconclusive), like `diagnose`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from wizard import WizardError, diagnose
+from wizard.diagnose import Runner
+from wizard.engine import FlowSet, load_flows
+from wizard.engine.trail import Trail
+from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
+from wizard.probes.base import DEFAULT_TIMEOUT, Credentials, Session
+from wizard.tui import clipboard
+from wizard.tui.commands import ChecksProvider, SymptomsProvider
+from wizard.tui.session import Diagnosis
+
+
+@dataclass
+class Inputs:
+    """What the command line (or a pasted log) gave before the first screen."""
+
+    symptom: str | None = None
+    context: dict[str, object] = field(default_factory=dict)  # target, dest, forest, guid, dns_servers, hosts_file
+    user: str | None = None
+    credentials: Credentials | None = None  # from the environment or a ccache; else the form asks
+    timeout: float = DEFAULT_TIMEOUT
+    notes: list[str] = field(default_factory=list)
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "wizard.tcss"
+    TITLE = "rpc-wizard"
+    SUB_TITLE = "from an RPC error to its cited cause"
+    COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
+        Binding("f1", "command_palette", "Checks", id="app.palette",
+                tooltip="Every check, every step of this flow, every symptom"),
+    ]
+
+    def __init__(self, inputs: Inputs | None = None, flows: FlowSet | None = None, runner: Runner | None = None,
+                 clock: Callable[[], float] = time.monotonic, save_dir: Path | None = None) -> None:
+        super().__init__()
+        self.inputs = inputs or Inputs()
+        self.flows = flows or load_flows()
+        self.runner = runner  # None: the live probes, loaded when the first check runs
+        self.clock = clock
+        self.save_dir = save_dir or Path.cwd()
+        self.diagnosis: Diagnosis | None = None
+
+    def on_mount(self) -> None:
+        from wizard.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        found = self.flows.find_symptoms(self.inputs.symptom) if self.inputs.symptom else []
+        if len(found) == 1:
+            self.choose_symptom(found[0].id, straight=True)
+
+    # --- moving between screens ----------------------------------------------------------------
+
+    def choose_symptom(self, symptom_id: str, straight: bool = False) -> None:
+        """Ask for the targets; with `straight` and everything given, open on the first step at once."""
+        from wizard.tui.screens.targets import TargetsScreen
+
+        ready = self.inputs.context.get("target") and (not self.inputs.user or self.inputs.credentials)
+        if straight and ready:
+            try:
+                self.begin(symptom_id, self.inputs.context, self.inputs.credentials, self.inputs.timeout)
+                return
+            except WizardError as exc:
+                self.notify(str(exc), title="Check the inputs", severity="error")
+        self.push_screen(TargetsScreen(self.flows.symptoms[symptom_id], self.inputs))
+
+    def begin(self, symptom_id: str, given: dict[str, object], credentials: Credentials | None,
+              timeout: float) -> None:
+        """Start a diagnosis and show its first step. A WizardError names the first bad input."""
+        from wizard.tui.screens.walk import WalkScreen
+
+        context, notes = diagnose.checked_context(given)
+        if not context.get("target"):
+            raise WizardError("target is needed: the computer the failing call goes to")
+        trail = Trail(self.flows.flow(symptom_id), diagnose.walk_context(context))
+        self.diagnosis = Diagnosis(self.flows, trail, Session(timeout, credentials), self.runner,
+                                   self.inputs.notes + notes)
+        self.push_screen(WalkScreen(self.diagnosis))
+
+    def restart(self) -> None:
+        """Back to the start screen for another diagnosis."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # --- clipboard -----------------------------------------------------------------------------
+
+    def copy_text(self, text: str, what: str) -> None:
+        self.copy_to_clipboard(text)  # OSC 52, sent through the terminal
+        self._copy_local(text, what)
+
+    @work(thread=True, group="clipboard")
+    def _copy_local(self, text: str, what: str) -> None:
+        local = clipboard.copy_local(text)  # may start xclip: never on the UI thread
+        self.call_from_thread(self.notify, clipboard.copied(what, local), title="Copied")
+
+    def save_text(self, text: str, stem: str) -> None:
+        try:
+            path = clipboard.save(text, self.save_dir, stem)
+        except OSError as exc:
+            self.notify(f"Could not save in {self.save_dir}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}", title="Saved")
+
+    # --- leaving -------------------------------------------------------------------------------
+
+    def action_quit(self) -> None:
+        """Exit as `diagnose` would: the result's code, 2 for a diagnosis left unfinished, 0 for none."""
+        if self.diagnosis is None:
+            self.exit(EXIT_OK)
+        else:
+            self.exit(self.diagnosis.exit_code() if self.diagnosis.walk.done else EXIT_UNSURE)

@@ -1,0 +1,121 @@
+"""The result: the cause, its explanation, each citation word for word, the note where documents
+disagree, numbered fixes and the commands; or, inconclusive, what to check by hand next. The ticket
+is the same Markdown as `diagnose --format markdown`."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard import report
+from wizard.tui.commands import ExportProvider
+from wizard.tui.session import Diagnosis
+from wizard.tui.text import clean
+from wizard.tui.widgets.name_chain import NameChain
+from wizard.tui.widgets.rpc_workflow import RpcWorkflow
+
+
+def cause_view(data: dict) -> Group:
+    """The report's root cause as text and quotes."""
+    root = data["root_cause"]
+    parts = [Text(f"{root['title']}", "bold red" if root["id"] != "no-fault-found" else "bold green"),
+             Text(root["id"], "dim"), Text(""), Text(" ".join(root["explanation"].split())), Text("")]
+    for c in root["citations"]:
+        source = Text.assemble((c["title"] or c["source"], "bold"), f"\nsection \"{c['section']}\" ({c['source']})",
+                               style="dim")
+        parts.append(Panel(Group(Text(f"“{c['quote']}”", "italic"), source), border_style="blue", padding=(0, 1)))
+    if root["note"]:
+        parts += [Text(""), Panel(Text(" ".join(root["note"].split())), title="Where the documents disagree",
+                                  border_style="yellow")]
+    parts += [Text(""), Text("Fixes", "bold underline")]
+    parts += [Text(f"{i}. {clean(fix)}") for i, fix in enumerate(root["fixes"], 1)]
+    return Group(*parts)
+
+
+def inconclusive_view(data: dict) -> Group:
+    return Group(Text("Inconclusive", "bold yellow"), Text(""), Text(clean(data["inconclusive"] or "")), Text(""),
+                 Text("Press m to answer that step yourself, or p to paste the output of its command.", "cyan"))
+
+
+class ResultScreen(Screen[str | None]):
+    COMMANDS = Screen.COMMANDS | {ExportProvider}
+    BINDINGS = [
+        Binding("t", "copy_ticket", "Copy ticket", id="result.copy_ticket", tooltip="The Markdown ticket"),
+        Binding("y", "copy_commands", "Copy all commands", id="result.copy_commands"),
+        Binding("c", "copy_command", "Copy command", id="result.copy_command", tooltip="The highlighted command"),
+        Binding("s", "save_ticket", "Save ticket", id="result.save_ticket", tooltip="Write the ticket to a file"),
+        Binding("b,left", "back", "Back a step", id="result.back"),
+        Binding("m", "answer", "Answer step", id="result.answer"),
+        Binding("p", "paste", "Paste output", id="result.paste"),
+        Binding("escape", "steps", "Steps", id="result.steps"),
+        Binding("n", "app.restart", "New diagnosis", id="result.new"),
+    ]
+
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        super().__init__()
+        self.diagnosis = diagnosis
+        self.data = report.report_dict(diagnosis.walk, diagnosis.flows)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="result"):
+            with VerticalScroll(id="cause"):
+                yield Static(cause_view(self.data) if self.data["root_cause"] else inconclusive_view(self.data))
+                yield Static(Text("Commands (c copies the highlighted one, y all of them)", "bold underline"))
+                yield OptionList(*[Option(Text(clean(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
+                                 id="commands")
+            with VerticalScroll(id="pictures"):
+                yield RpcWorkflow(id="workflow")
+                yield NameChain(id="chain")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        walk = self.diagnosis.walk
+        self.sub_title = f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"
+        self.query_one(RpcWorkflow).show(walk)
+        self.query_one(NameChain).show(walk)
+        self.query_one("#commands", OptionList).focus(scroll_visible=False)  # the cause first, commands below
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("answer", "paste"):
+            return self.data["root_cause"] is None  # offered only where the walk could not tell
+        return True
+
+    def action_copy_ticket(self) -> None:
+        self.app.copy_text(self.diagnosis.ticket(), "The ticket")  # type: ignore[attr-defined]
+
+    def action_copy_commands(self) -> None:
+        self.app.copy_text("\n".join(self.data["commands"]), "All commands")  # type: ignore[attr-defined]
+
+    def action_copy_command(self) -> None:
+        options = self.query_one("#commands", OptionList)
+        if options.highlighted is None or not self.data["commands"]:
+            self.notify("No command to copy.", severity="warning")
+            return
+        self.app.copy_text(self.data["commands"][options.highlighted], "The command")  # type: ignore[attr-defined]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_copy_command()
+
+    def action_save_ticket(self) -> None:
+        stem = f"rpc-wizard-{self.data['symptom']}-{self.data['target'] or ''}"
+        self.app.save_text(self.diagnosis.ticket(), stem)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss("back")
+
+    def action_answer(self) -> None:
+        self.dismiss("answer")
+
+    def action_paste(self) -> None:
+        self.dismiss("paste")
+
+    def action_steps(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,78 @@
+"""Start: find the error by code, words of its message or where it was seen; or paste a log."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.engine.model import Symptom
+
+
+def symptom_option(symptom: Symptom) -> Option:
+    codes = "  ".join(f"{c.decimal} / {c.hex}" for c in symptom.codes)
+    seen = "; ".join(a.where for a in symptom.seen_in[:4])
+    prompt = Text.assemble((symptom.title, "bold"), "\n", (codes, "cyan"), "\n", (f"seen in: {seen}", "dim"))
+    return Option(prompt, id=symptom.id)
+
+
+class StartScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+l", "paste_log", "Paste a log", id="start.paste_log",
+                tooltip="Paste dcdiag, repadmin, netsetup.log, event text... and let the wizard pick"),
+        Binding("down", "focus_list", "Choose", show=False, id="start.focus_list"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="start"):
+            yield Static("What error do you see?", id="heading")
+            yield Static("Type the code, words of the message, or where you saw it "
+                         "(1753, 0x6d9, principal, join, Replicate now), then Enter. "
+                         "Or press ctrl+l to paste a log and let the wizard pick.", classes="hint")
+            yield Input(placeholder="1753, 0x6d9, -2146893022, 'Replicate now', 'join'...", id="search")
+            yield OptionList(id="symptoms")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).value = self.app.inputs.symptom or ""  # type: ignore[attr-defined]
+        self._refilter()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._refilter()
+
+    def _refilter(self) -> None:
+        text = self.query_one("#search", Input).value
+        options = self.query_one("#symptoms", OptionList)
+        options.clear_options()
+        found = self.app.flows.search(text)  # type: ignore[attr-defined]
+        if found:
+            options.add_options(symptom_option(s) for s in found)
+            options.highlighted = 0
+        else:
+            options.add_option(Option(Text(f"No symptom matches {text!r}. Try the error number.", "yellow"),
+                                      disabled=True))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#symptoms", OptionList)
+        if options.highlighted is not None and not options.get_option_at_index(options.highlighted).disabled:
+            self._choose(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, symptom_id: str | None) -> None:
+        if symptom_id:
+            self.app.choose_symptom(symptom_id)  # type: ignore[attr-defined]
+
+    def action_focus_list(self) -> None:
+        self.query_one("#symptoms", OptionList).focus()
+
+    def action_paste_log(self) -> None:
+        from wizard.tui.screens.paste_log import PasteLogScreen
+
+        self.app.push_screen(PasteLogScreen())

@@ -1,0 +1,121 @@
+"""Targets: who is involved, checked as you type with the engine's own rules; pre-filled from the
+command line or a pasted log. The password field is masked and never leaves the Credentials object."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from wizard import WizardError
+from wizard.engine.model import Symptom
+from wizard.probes.base import Credentials
+from wizard.tui import validators
+
+# field id -> (label, what it means when the symptom does not say, validator factory)
+FIELDS = {
+    "target": ("Target", "the computer the failing call goes to", lambda: validators.host("target", required=True)),
+    "dest": ("Destination DC", "the DC that logs the error", lambda: validators.host("destination")),
+    "forest": ("Forest root", "the forest root domain (default: the target's domain)",
+               lambda: validators.host("forest")),
+    "guid": ("NTDS Settings GUID", "objectGUID of the source DC's NTDS Settings (dcdiag / repadmin)",
+             validators.guid),
+    "dns_servers": ("DNS servers", "the DNS servers the destination uses (ipconfig /all), commas between",
+                    lambda: validators.addresses("DNS server")),
+    "hosts_file": ("Hosts file", "a HOSTS file copied from the destination (default: this machine's)", None),
+}
+
+
+def _text(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value or "")
+
+
+class TargetsScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", id="targets.start", tooltip="Start the diagnosis"),
+        Binding("escape", "app.pop_screen", "Back", id="targets.back"),
+    ]
+
+    def __init__(self, symptom: Symptom, inputs) -> None:
+        super().__init__()
+        self.symptom, self.inputs = symptom, inputs
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="targets"):
+            yield Static(Text(self.symptom.title, "bold"), id="symptom-title")
+            yield Static(self.symptom.summary, classes="hint")
+            for key in self._fields():
+                label, default_help, make = FIELDS[key]
+                yield Label(label, classes="field-label")
+                yield Input(_text(self.inputs.context.get(key)), id=key, placeholder=default_help,
+                            validators=[make()] if make else [])
+                yield Static(self.symptom.context.get(key, default_help), classes="field-help", id=f"{key}-help")
+            yield Label("Account (optional, for read-only LDAP and registry checks)", classes="field-label")
+            yield Input(self.inputs.user or "", id="user", placeholder="DOMAIN\\user or user@domain",
+                        validators=[validators.Account()])
+            yield Input(id="password", password=True, placeholder="password (or set KRB5CCNAME for a ticket)")
+            yield Label("Timeout per check (seconds)", classes="field-label")
+            yield Input(f"{self.inputs.timeout:g}", id="timeout", validators=[validators.Timeout()])
+            yield Static("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Start diagnosis", id="start", variant="primary")
+        yield Footer()
+
+    def _fields(self) -> list[str]:
+        """The fields this symptom uses (its context), target and DNS servers always."""
+        wanted = set(self.symptom.context) | {"target", "dns_servers"}
+        return [key for key in FIELDS if key in wanted]
+
+    def on_mount(self) -> None:
+        first_empty = next((i for i in self.query(Input) if not i.value and i.id != "password"), None)
+        (first_empty or self.query_one("#target", Input)).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        help_line = self.query(f"#{event.input.id}-help")
+        if not help_line or event.validation_result is None:
+            return
+        failures = event.validation_result.failure_descriptions
+        key = str(event.input.id)
+        text = Text(failures[0], "red") if failures else Text(self.symptom.context.get(key, FIELDS[key][1]))
+        help_line.first(Static).update(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        values = {i.id: i.value.strip() for i in self.query(Input)}
+        try:
+            credentials = self._credentials(values)
+            timeout = float(values["timeout"]) if validators.Timeout().validate(values["timeout"]).is_valid else None
+            if timeout is None:
+                raise WizardError("timeout must be 0.1 to 120 seconds")
+            given = {k: values[k] for k in FIELDS if values.get(k)}
+            self.app.begin(self.symptom.id, given, credentials, timeout)  # type: ignore[attr-defined]
+        except WizardError as exc:
+            self.query_one("#form-error", Static).update(Text(str(exc), "bold red"))
+
+    def _credentials(self, values: dict[str, str]) -> Credentials | None:
+        user = values.get("user", "")
+        if not user:
+            return None
+        if not validators.Account().validate(user).is_valid:
+            raise WizardError(f"account {user!r} must be DOMAIN\\user or user@domain")
+        if values.get("password"):
+            return Credentials(user, values["password"])
+        known = self.inputs.credentials
+        if known and known.user == user:
+            return known
+        raise WizardError(f"a password for {user} is needed (or set KRB5CCNAME before starting rpc-wizard)")

@@ -1,0 +1,295 @@
+"""The step screen: the path so far, the check waiting to run, its probe running live, the evidence,
+the Windows command, the branch taken, and where on the RPC path and the name chain this stands.
+
+Running a step: `pending()` on the UI thread; a thread worker only calls `diagnose.execute` and posts
+ProbeFinished; the handler drops a result whose trail version is stale (the person went back or
+answered meanwhile), else records it. "Run all" chains the next check from that handler, so every
+step shows, and Esc stops between steps. A probe thread cannot be killed; every probe has a timeout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from wizard import WizardError, diagnose
+from wizard.engine.walk import Answer, ProbeCall, Step
+from wizard.tui.commands import NodesProvider
+from wizard.tui.messages import ProbeFinished
+from wizard.tui.session import Diagnosis
+from wizard.tui.text import clean
+from wizard.tui.widgets.evidence import outcome_style, render_evidence
+from wizard.tui.widgets.name_chain import NameChain
+from wizard.tui.widgets.rpc_workflow import RpcWorkflow
+from wizard.tui.widgets.step_list import PENDING, StepList
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+@dataclass
+class Running:
+    call: ProbeCall
+    version: int
+    started: float
+
+
+class WalkScreen(Screen):
+    COMMANDS = Screen.COMMANDS | {NodesProvider}
+    BINDINGS = [
+        Binding("r", "run", "Run check", id="walk.run", tooltip="Run this step's check now"),
+        Binding("a", "run_all", "Run all", id="walk.run_all", tooltip="Run every remaining check in turn"),
+        Binding("escape", "stop", "Stop", id="walk.stop", tooltip="Stop 'run all' after the check running now"),
+        Binding("m", "answer", "Answer myself", id="walk.answer", tooltip="I checked this myself"),
+        Binding("p", "paste", "Paste output", id="walk.paste", tooltip="Paste what the command printed elsewhere"),
+        Binding("c", "copy_command", "Copy command", id="walk.copy_command"),
+        Binding("left,b", "back", "Back", id="walk.back", tooltip="Back one step (nothing runs again)"),
+        Binding("right,f", "forward", "Forward", id="walk.forward"),
+        Binding("enter", "result", "Result", id="walk.result", show=False),
+        Binding("n", "app.restart", "New", id="walk.new", show=False),
+    ]
+
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        super().__init__()
+        self.diagnosis = diagnosis
+        self.running: Running | None = None
+        self.run_all = False
+
+    @property
+    def trail(self):
+        return self.diagnosis.trail
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="walk"):
+            with Vertical(id="left"):
+                yield Static("Steps", classes="panel-title")
+                yield StepList(id="steps")
+            with VerticalScroll(id="main"):
+                yield Static(id="question")
+                yield Static(id="why")
+                yield Static(id="status")
+                yield Static(id="command")
+                yield Static(id="branch")
+                yield Static(id="evidence")
+            with VerticalScroll(id="pictures"):
+                yield RpcWorkflow(id="workflow")
+                yield NameChain(id="chain")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        walk = self.diagnosis.walk
+        self.sub_title = f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"
+        for note in self.diagnosis.notes:
+            self.notify(clean(note), title="Assumed")
+        self.refresh_view()
+        self.query_one(StepList).focus()
+
+    # --- what is shown -------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        walk = self.diagnosis.walk
+        self.query_one(StepList).show(walk, running=self.running is not None)
+        self.query_one(RpcWorkflow).show(walk)
+        self.query_one(NameChain).show(walk)
+        node = walk.node
+        if node is None:
+            self._show_end()
+        else:
+            self.query_one("#question", Static).update(Text(clean(walk.render(node.question)), "bold"))
+            self.query_one("#why", Static).update(Text(clean(walk.render(node.why)), "italic"))
+            call = self.trail.pending()
+            self.query_one("#command", Static).update(
+                Text.assemble(("Windows: ", "bold"), clean(call.command), ("   c copies it", "dim")))
+            self._show_status()
+        self._show_step(walk.steps[-1] if walk.steps else None)
+
+    def _show_end(self) -> None:
+        walk = self.diagnosis.walk
+        title = f"Root cause: {walk.cause.title}" if walk.cause else "Inconclusive"
+        self.query_one("#question", Static).update(Text(title, "bold"))
+        self.query_one("#why", Static).update(Text(clean(walk.inconclusive or walk.cause.explanation.strip())))
+        self.query_one("#command", Static).update("")
+        self.query_one("#status", Static).update(Text("Enter shows the result; b goes back a step.", "cyan"))
+
+    def _show_status(self) -> None:
+        status = self.query_one("#status", Static)
+        if self.running is None:
+            status.update(Text("r runs this check · a runs all · m answers it yourself · p pastes its output",
+                               "cyan"))
+            return
+        elapsed = self.app.clock() - self.running.started  # type: ignore[attr-defined]
+        frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
+        timeout = self.diagnosis.session.timeout
+        more = " · Esc stops after this check" if self.run_all else ""
+        status.update(Text.assemble((f"{frame} Running {self.running.call.probe}", "bold yellow"),
+                                    f"  {elapsed:4.1f} s  (timeout {timeout:g} s per connection){more}"))
+
+    def _show_step(self, step: Step | None) -> None:
+        """A step's evidence and the branch it took (the latest step unless another is highlighted)."""
+        if step is None:
+            self.query_one("#branch", Static).update(Text("No check has run yet.", "dim"))
+            self.query_one("#evidence", Static).update("")
+            return
+        node = self.diagnosis.walk.flow.nodes[step.node]
+        to = node.outcomes.get(step.outcome)
+        where = (f"cause {to.cause}" if to and to.cause else f"step {to.next}" if to else "inconclusive")
+        self.query_one("#branch", Static).update(Group(
+            Text.assemble((f"{step.node}: ", "bold"), (clean(step.outcome), outcome_style(step.outcome)),
+                          f"  →  {where}", (f"   ({step.elapsed_s:.2f} s, {step.source})", "dim")),
+            Text(clean(step.summary))))
+        self.query_one("#evidence", Static).update(render_evidence(step))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        steps = self.diagnosis.walk.steps
+        option_id = event.option.id or ""
+        if option_id.isdigit() and int(option_id) < len(steps):
+            self._show_step(steps[int(option_id)])
+        elif option_id in (PENDING, "end") and steps:
+            self._show_step(steps[-1])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == PENDING:
+            self.action_run()
+        elif event.option.id == "end":
+            self.action_result()
+
+    def _tick(self) -> None:
+        if self.running is not None:
+            self._show_status()
+
+    # --- running checks ------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        call = self.trail.pending()
+        if call is None:
+            self.action_result()
+            return
+        if self.running is not None:
+            self.notify("A check is already running.", severity="warning")
+            return
+        self.running = Running(call, self.trail.version, self.app.clock())  # type: ignore[attr-defined]
+        self._ticker = self.set_interval(0.1, self._tick)
+        self.refresh_view()
+        self._probe(call, self.trail.version)
+
+    def action_run_all(self) -> None:
+        self.run_all = True
+        if self.running is None:
+            self.action_run()
+
+    def action_stop(self) -> None:
+        if self.run_all:
+            self.run_all = False
+            self.notify("Stopping after the check running now.")
+            self._show_status()
+
+    @work(thread=True, group="probe")
+    def _probe(self, call: ProbeCall, version: int) -> None:
+        result = diagnose.execute(call, self.diagnosis.session, self.diagnosis.runner)
+        self.post_message(ProbeFinished(call, version, result))
+
+    def on_probe_finished(self, message: ProbeFinished) -> None:
+        if self.running is not None and self.running.version == message.version:
+            self._stop_running()
+        if message.version != self.trail.version:
+            return  # the person went back or answered meanwhile: this result belongs nowhere now
+        self.trail.record(message.result)
+        self.refresh_view()
+        if self.diagnosis.walk.done:
+            self.run_all = False
+            self.action_result()
+        elif self.run_all:
+            self.action_run()
+
+    def _stop_running(self) -> None:
+        self.running = None
+        if getattr(self, "_ticker", None) is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    # --- answering by hand, moving -------------------------------------------------------------
+
+    def action_answer(self) -> None:
+        from wizard.tui.screens.answer import AnswerScreen
+
+        if self._can_answer():
+            self.app.push_screen(AnswerScreen(self.diagnosis.walk), self._answered)
+
+    def action_paste(self) -> None:
+        from wizard.tui.screens.answer import PasteScreen
+
+        if self._can_answer():
+            self.app.push_screen(PasteScreen(self.trail.pending(), self.diagnosis.walk), self._answered)
+
+    def _can_answer(self) -> bool:
+        if self.diagnosis.walk.done:
+            self.notify("This diagnosis has ended: press b to go back to a step.", severity="warning")
+            return False
+        return True
+
+    def _answered(self, answer: Answer | None) -> None:
+        if answer is None:
+            return
+        self._moved()
+        try:
+            self.trail.answer(answer)
+        except WizardError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_view()
+        if self.diagnosis.walk.done:
+            self.action_result()
+
+    def action_copy_command(self) -> None:
+        call = self.trail.pending()
+        commands = [call.command] if call else self.diagnosis.walk.commands()
+        self.app.copy_text("\n".join(commands), "The command")  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        if self.trail.back():
+            self._moved()
+            self.refresh_view()
+        else:
+            self.notify("This is the first step.", severity="warning")
+
+    def action_forward(self) -> None:
+        if self.trail.forward():
+            self._moved()
+            self.refresh_view()
+
+    def jump(self, node_id: str) -> None:
+        try:
+            self.trail.jump(node_id)
+        except WizardError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._moved()
+        self.refresh_view()
+
+    def _moved(self) -> None:
+        """The trail changed under a running check: its result will be stale; stop chaining."""
+        self.run_all = False
+        self._stop_running()
+
+    def action_result(self) -> None:
+        from wizard.tui.screens.result import ResultScreen
+
+        if self.diagnosis.walk.done:
+            self.app.push_screen(ResultScreen(self.diagnosis), self._after_result)
+
+    def _after_result(self, choice: str | None) -> None:
+        """The result screen hands back what the person wants to do at the step before the end."""
+        if choice in ("back", "answer", "paste"):
+            self.action_back()
+        if choice == "answer":
+            self.action_answer()
+        elif choice == "paste":
+            self.action_paste()

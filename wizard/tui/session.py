@@ -1,0 +1,30 @@
+"""One diagnosis as the wizard holds it: the flow set, the trail, the probe session. No Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wizard import report
+from wizard.diagnose import Runner
+from wizard.engine import FlowSet
+from wizard.engine.trail import Trail
+from wizard.probes.base import Session
+
+
+@dataclass
+class Diagnosis:
+    flows: FlowSet
+    trail: Trail
+    session: Session
+    runner: Runner | None = None  # None: the live probes
+    notes: list[str] = field(default_factory=list)  # what was assumed about the inputs
+
+    @property
+    def walk(self):
+        return self.trail.walk
+
+    def ticket(self) -> str:
+        return report.to_markdown(self.walk, self.flows)
+
+    def exit_code(self) -> int:
+        return report.exit_code(self.walk)

@@ -1,0 +1,334 @@
+"""A step's evidence as small tables, one kind per probe. Rich only: no Textual here.
+
+Evidence comes from probes talking to servers we do not trust and from text people paste, so every
+string goes through `clean()` and into `rich.text.Text` (never console markup), every shape is
+checked before use, and long lists are cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wizard.engine.catalog import DRS_UUID
+
+if TYPE_CHECKING:
+    from wizard.engine.walk import Step
+
+MAX_ROWS = 40  # an endpoint mapper lists hundreds of entries; nobody reads past a screenful
+TEXT_LIMIT = 120
+DRS_NAME = "MS NT Directory DRS Interface"  # portqry's words, as quoted in document 000
+EPT_S_NOT_REGISTERED = "0x16c9a0d6"
+
+_GOOD = ("resolved", "match", "registered", "listening", "listed", "matches-target", "found", "default", "valid",
+         "dns")
+_BAD = ("not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable", "not-listening", "missing",
+        "other-host", "too-small", "invalid", "hosts-file", "empty")
+OUTCOME_STYLE: dict[str, str] = {
+    **{o: "green" for o in _GOOD},
+    **{o: "red" for o in _BAD},
+    "silent": "yellow",
+    "skipped": "yellow",
+    "error": "magenta",
+}
+PORT_STATE_STYLE = {"LISTENING": "green", "NOT LISTENING": "yellow", "FILTERED": "red", "UNREACHABLE": "red",
+                    "NOT LISTENING OR FILTERED": "red"}
+_DNS_STATUS_STYLE = {"ok": "green", "nxdomain": "yellow", "nodata": "yellow", "timeout": "red", "error": "red"}
+
+# C0 and C1 controls reach the terminal as escape sequences; bidi overrides and zero-width characters
+# make a name read as another one
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def outcome_style(outcome: object) -> str:
+    return OUTCOME_STYLE.get(outcome, "") if isinstance(outcome, str) else ""
+
+
+def _as_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - huge ints (over 4300 digits) and odd objects refuse str()
+        return f"<{type(value).__name__}>"
+
+
+def clean(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Text safe to show: controls dropped (whitespace ones become a space), cut to `limit` characters."""
+    raw = "" if value is None else _as_str(value)[: limit * 4]
+    text = _UNSAFE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compact(value: object, limit: int = TEXT_LIMIT) -> str:
+    """A nested value on one line: {k: v, ...}, [a, b, ...], cut short at every level."""
+    return clean(_flat(value, 0), limit)
+
+
+def _flat(value: object, depth: int) -> str:
+    if depth > 3:
+        return "…"
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        items = [f"{_flat(k, depth + 1)}: {_flat(v, depth + 1)}" for k, v in islice(value.items(), 8)]
+        return "{" + ", ".join(items) + (", …" if len(value) > 8 else "") + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_flat(v, depth + 1) for v in islice(value, 8)]
+        return "[" + ", ".join(items) + (", …" if len(value) > 8 else "") + "]"
+    return _as_str(value)[:TEXT_LIMIT]
+
+
+def as_dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list:
+    """A list from a list or tuple; one scalar becomes a one-item list, None an empty one."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [] if value is None or isinstance(value, (dict, set, frozenset)) else [value]
+
+
+def cell(value: object, style: str = "", limit: int = TEXT_LIMIT) -> Text:
+    text = value if isinstance(value, str) else compact(value, limit)
+    return Text(clean(text, limit), style=style)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(*columns, title=Text(clean(title), style="bold"), title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False, expand=False, show_header=any(columns))
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
+def _add_capped(table: Table, rows: Iterable[tuple[Text, ...]], total: int) -> Table:
+    shown = 0
+    for row in islice(rows, MAX_ROWS):
+        table.add_row(*row)
+        shown += 1
+    if total > shown:
+        table.add_row(Text(f"… {total - shown} more", style="dim"), *[Text("")] * (len(table.columns) - 1))
+    return table
+
+
+def _key_values(title: str, evidence: dict, keys: Iterable[object] | None = None) -> Table:
+    keys = list(evidence) if keys is None else [k for k in keys if k in evidence]
+    rows = ((cell(k, "bold"), cell(evidence[k])) for k in keys)
+    return _add_capped(_table(title, "", ""), rows, len(keys))
+
+
+def _rest(evidence: dict, used: Iterable[str]) -> list[RenderableType]:
+    """Keys a specific table did not show, so that nothing in the evidence is hidden."""
+    used = set(used)
+    rest = [k for k in evidence if not (isinstance(k, str) and k in used)]
+    return [_key_values("more", evidence, rest)] if rest else []
+
+
+# --- DNS -------------------------------------------------------------------------------------
+
+def _answers_row(where: object, view: object) -> tuple[Text, Text, Text]:
+    view = as_dict(view)
+    status = view.get("status", "")
+    detail = view.get("detail")
+    answers = ", ".join(clean(a) for a in islice(as_list(view.get("answers")), 8))
+    extra = f" ({clean(detail, 60)})" if detail else ""
+    return cell(where), cell(status, _DNS_STATUS_STYLE.get(status, "") if isinstance(status, str) else ""), \
+        Text(clean(answers + extra))
+
+
+def _server_rows(servers: object) -> list[tuple[Text, Text, Text]]:
+    """One row per server, or per server and record type (dns_host asks A and AAAA separately)."""
+    rows = []
+    for server, view in islice(as_dict(servers).items(), MAX_ROWS):
+        name = "this machine's resolver" if server == "system" else server
+        view = as_dict(view)
+        per_type = {t: v for t, v in view.items() if isinstance(v, dict)}
+        if per_type and "status" not in view:
+            rows += [_answers_row(f"{clean(name)} {clean(t, 10)}", v) for t, v in per_type.items()]
+        else:
+            rows.append(_answers_row(name, view))
+    return rows
+
+
+def _dns(evidence: dict) -> list[RenderableType]:
+    asked = evidence.get("name") or evidence.get("host") or "the name"
+    table = _table(f"DNS answers for {clean(asked)}", "server", "status", "answers")
+    rows = _server_rows(evidence.get("servers"))
+    for path, addresses in islice(as_dict(evidence.get("hosts_files")).items(), 8):
+        rows.append((cell(path), Text("file entry", style="yellow"), cell(", ".join(map(clean, as_list(addresses))))))
+    if "dc_locator_srv" in evidence:
+        rows.append(_answers_row("DC locator SRV", evidence["dc_locator_srv"]))
+    if "ptr" in evidence:
+        rows.append(_answers_row("PTR of the address", evidence["ptr"]))
+    rows += [(Text("conflict", style="red"), Text(""), cell(c, "red")) for c in as_list(evidence.get("conflicts"))]
+    _add_capped(table, rows, len(rows))
+    used = ("name", "host", "servers", "hosts_files", "dc_locator_srv", "ptr", "conflicts")
+    return [table, *_rest(evidence, used)]
+
+
+# --- identity --------------------------------------------------------------------------------
+
+_PROTOCOLS = (("netbios", "NetBIOS"), ("smb", "SMB (NTLM)"), ("ldap", "LDAP rootDSE"))
+
+
+def short_name(name: object) -> str:
+    """The first label, upper case, as the identity probe compares names."""
+    first = as_list(name)[0] if as_list(name) else ""
+    return clean(first).split(".")[0].upper()
+
+
+def _source_detail(source: object) -> str:
+    """What one protocol said, on one line without brackets: "DC2, DOMAIN" or "name: DC2, domain: X"."""
+    if isinstance(source, dict) and "error" in source:
+        return f"no answer: {clean(source['error'])}"
+    if isinstance(source, dict):
+        return clean(", ".join(f"{compact(k, 40)}: {compact(v, 60)}" for k, v in islice(source.items(), 6)))
+    return clean(", ".join(compact(v, 60) for v in as_list(source)[:8]))
+
+
+def _identity(evidence: dict) -> list[RenderableType]:
+    claimed, sources = as_dict(evidence.get("claimed")), as_dict(evidence.get("sources"))
+    want = short_name(evidence.get("expected"))
+    table = _table(f"Who answers at {clean(evidence.get('address') or 'the address')}", "asked", "name", "detail")
+    for key, label in _PROTOCOLS:
+        if key in claimed or key in sources:
+            name = short_name(claimed.get(key))
+            style = "" if not want or not name else ("green" if name == want else "bold red")
+            table.add_row(Text(label), Text(name or "–", style=style), cell(_source_detail(sources.get(key))))
+    if "tcp_135" in sources:
+        state = as_list(sources["tcp_135"])
+        word = clean(state[0]) if state else ""
+        table.add_row(Text("TCP 135"), Text(word, style=PORT_STATE_STYLE.get(word, "")), cell(" ".join(map(clean, state[1:]))))
+    if "names" in evidence:
+        table.add_row(Text("NetBIOS names"), Text(""), cell(_netbios_names(evidence["names"])))
+    if want:
+        table.add_row(Text("expected", style="bold"), Text(want, style="bold"), cell(evidence.get("expected")))
+    parts: list[RenderableType] = [table]
+    if isinstance(evidence.get("all_addresses"), dict):
+        rows = ((cell(a), cell(c)) for a, c in evidence["all_addresses"].items())
+        parts.append(_add_capped(_table("Every address the name resolved to", "address", "says it is"), rows,
+                                 len(evidence["all_addresses"])))
+    used = ("address", "claimed", "sources", "expected", "all_addresses", "names", "answered_by")
+    return parts + _rest(evidence, used)
+
+
+def _netbios_names(names: object) -> str:
+    rows = [n for n in as_list(names)[:12]]
+    return ", ".join(f"{clean(n.get('name'))}<{clean(n.get('suffix'), 4)}>" if isinstance(n, dict) else clean(n)
+                     for n in rows)
+
+
+# --- endpoint mapper -------------------------------------------------------------------------
+
+def interface_label(uuid: object) -> str:
+    text = clean(uuid)
+    return f"{text} ({DRS_NAME})" if text.lower() == DRS_UUID else text
+
+
+def _epm_map(evidence: dict) -> list[RenderableType]:
+    shown = {**evidence}
+    if "interface" in shown:
+        shown["interface"] = interface_label(shown["interface"])
+    if clean(shown.get("status")).lower() == EPT_S_NOT_REGISTERED:
+        shown["status"] = f"{EPT_S_NOT_REGISTERED} (EPT_S_NOT_REGISTERED, 1753)"
+    order = ("address", "interface", "port", "binding", "bindings", "endpoint_port", "endpoints_listed", "status",
+             "port_135", "detail")
+    table = _key_values("Endpoint mapper (TCP 135)", shown, order)
+    return [table, *_rest(evidence, order)]
+
+
+def _endpoint(entry: object) -> tuple[Text, ...]:
+    entry = as_dict(entry)
+    uuid = clean(entry.get("uuid"), 40)
+    name = entry.get("name") or entry.get("annotation") or (DRS_NAME if uuid.lower() == DRS_UUID else "")
+    port = entry.get("port")
+    where = port if port not in (None, "") else _bracketed(entry.get("binding"))
+    style = "bold green" if uuid.lower() == DRS_UUID else ""
+    return cell(name, style, 48), cell(uuid, style), cell(entry.get("protocol"), limit=20), cell(where, limit=40)
+
+
+def _bracketed(binding: object) -> str:
+    text = clean(binding)
+    return text[text.rfind("[") + 1:].rstrip("]") if "[" in text else text
+
+
+def _epm_lookup(evidence: dict) -> list[RenderableType]:
+    endpoints = as_list(evidence.get("endpoints"))
+    title = f"{len(endpoints)} endpoints at {clean(evidence.get('address') or 'the endpoint mapper')}"
+    table = _add_capped(_table(title, "interface", "uuid", "protocol", "port"), map(_endpoint, endpoints),
+                        len(endpoints))
+    return [table, *_rest(evidence, ("address", "endpoints"))]
+
+
+# --- ports -----------------------------------------------------------------------------------
+
+def _port_rows(ports: object) -> list[tuple[Text, Text, Text]]:
+    rows = []
+    items = as_dict(ports).items() if isinstance(ports, dict) else ((as_dict(p).get("port"), p) for p in as_list(ports))
+    for port, view in islice(items, MAX_ROWS + 1):
+        view = view if isinstance(view, dict) else {"state": view}
+        state = clean(view.get("state"), 30)
+        rows.append((cell(port, limit=20), Text(state, style=PORT_STATE_STYLE.get(state.upper(), "")),
+                     cell(view.get("detail"))))
+    return rows
+
+
+def _tcp_ports(evidence: dict) -> list[RenderableType]:
+    ports = evidence.get("ports")
+    total = len(ports) if isinstance(ports, (dict, list, tuple)) else 0
+    table = _table(f"TCP ports at {clean(evidence.get('address') or 'the address')}", "port", "state", "detail")
+    return [_add_capped(table, _port_rows(ports), total), *_rest(evidence, ("address", "ports"))]
+
+
+def _generic(evidence: dict) -> list[RenderableType]:
+    return [_key_values("evidence", evidence)]
+
+
+_RENDERERS: dict[str, Callable[[dict], list[RenderableType]]] = {
+    "dns_cname": _dns,
+    "dns_host": _dns,
+    "identity": _identity,
+    "epm_map": _epm_map,
+    "epm_lookup": _epm_lookup,
+    "tcp_ports": _tcp_ports,
+}
+
+
+def _body(probe: object, evidence: dict) -> list[RenderableType]:
+    renderer = _RENDERERS.get(probe, _generic) if isinstance(probe, str) else _generic
+    return renderer(evidence)
+
+
+def _header(step: Step) -> Text:
+    outcome = clean(getattr(step, "outcome", ""), 40)
+    header = Text(outcome, style=f"bold {outcome_style(outcome)}".strip())
+    elapsed = getattr(step, "elapsed_s", 0)
+    if isinstance(elapsed, (int, float)) and 0 < elapsed < 1e9:
+        header.append(f"  ·  {elapsed:.2f} s", style="dim")
+    source = getattr(step, "source", "probe")
+    if source != "probe":
+        header.append(f"  ·  answered by {clean(source, 40)}", style="dim")
+    return header
+
+
+def render_evidence(step: Step) -> RenderableType:
+    """The step's outcome and timing, then its evidence as the table that fits its probe."""
+    evidence = getattr(step, "evidence", None)
+    if not isinstance(evidence, dict):
+        evidence = {} if evidence is None else {"evidence": evidence}
+    if not evidence:
+        return Group(_header(step), Text("No evidence recorded for this step.", style="dim"))
+    try:
+        body = _body(getattr(step, "probe", None), evidence)
+    except Exception:  # noqa: BLE001 - a shape nobody foresaw must not take the screen down
+        body = _generic(evidence)
+    return Group(_header(step), *body)

@@ -1,0 +1,210 @@
+"""The name chain of document 000 as a vertical list of links:
+`<GUID>._msdcs.<forest>` -> host name -> address -> who answered there -> endpoint mapper -> DRS port.
+
+Each link takes its state from the last step of the probe that checks it. The domain-join flow has
+no GUID alias, so its chain starts at the host name. Only `NameChain` touches Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from wizard.engine.catalog import DRS_UUID
+from wizard.engine.walk import NOT_CHECKED
+from wizard.tui.widgets.evidence import as_dict, as_list, clean, short_name
+
+if TYPE_CHECKING:
+    from wizard.engine.walk import Step, Walk
+
+STATES = ("ok", "bad", "unknown", "skipped", "pending")
+GLYPHS = {"ok": ("✓", "green"), "bad": ("✗", "bold red"), "unknown": ("?", "yellow"), "skipped": ("–", "dim"),
+          "pending": ("…", "dim")}
+_PROTOCOL = {"netbios": "NetBIOS", "smb": "SMB", "ldap": "rootDSE"}
+_135_WORDS = {"filtered": "TCP 135 FILTERED", "refused": "TCP 135 NOT LISTENING (refused)",
+              "unreachable": "host UNREACHABLE"}
+_PORT_WORDS = {"listening": "LISTENING", "not-listening": "NOT LISTENING", "filtered": "FILTERED",
+               "unreachable": "UNREACHABLE"}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    value: str
+    state: str  # one of STATES
+
+
+def _anywhere(step: Step, before: list[Step]) -> bool:
+    return True
+
+
+def _last(walk: Walk, probe: str, where: Callable[[Step, list[Step]], bool] = _anywhere) -> Step | None:
+    found = None
+    for i, step in enumerate(walk.steps):
+        if step.probe == probe and where(step, walk.steps[:i]):
+            found = step
+    return found
+
+
+def _state(step: Step | None, good: tuple[str, ...], bad: tuple[str, ...]) -> str:
+    if step is None:
+        return "pending"
+    if step.source == "jump" or step.outcome == NOT_CHECKED:
+        return "skipped"
+    return "ok" if step.outcome in good else "bad" if step.outcome in bad else "unknown"
+
+
+def _ctx(walk: Walk, key: str) -> str:
+    value = walk.context.get(key)
+    return clean(value, 80) if value not in (None, "", [], {}) else ""
+
+
+def _alias(walk: Walk) -> Link:
+    step = _last(walk, "dns_cname")
+    guid, forest = _ctx(walk, "guid") or "<GUID>", _ctx(walk, "forest") or "<forest>"
+    name = clean(as_dict(step.evidence).get("name"), 80) if step else ""
+    value = name or f"{guid}._msdcs.{forest}"
+    state = _state(step, ("matches-target",), ("other-host", "missing"))
+    if step is not None and step.outcome == "other-host":
+        value += f" → {_ctx(walk, 'cname_target') or 'another host'}"
+    elif step is not None and step.outcome == "missing":
+        value += " (does not exist)"
+    guid_step = _last(walk, "ntds_guid")
+    if guid_step is not None and guid_step.outcome == "mismatch" and guid_step.source != "jump":
+        state, value = "bad", f"{value} (stale GUID: the DC holds {_ctx(walk, 'ntds_guid') or 'another'})"
+    return Link("_msdcs alias", value, state)
+
+
+def _host(walk: Walk) -> Link:
+    target = _ctx(walk, "target")
+    return Link("host name", target or "unknown", "ok" if target else "unknown")
+
+
+def _dns_server(step: Step, address: str) -> str:
+    """The first DNS server whose answers hold the address (the named servers come first)."""
+    for server, view in as_dict(as_dict(step.evidence).get("servers")).items():
+        views = [view] if "answers" in as_dict(view) else list(as_dict(view).values())
+        if any(address in map(str, as_list(as_dict(v).get("answers"))) for v in views):
+            return "this machine's resolver" if server == "system" else clean(server, 60)
+    return ""
+
+
+def _origin(walk: Walk, step: Step, address: str) -> str:
+    decided = _last(walk, "resolution_source")
+    source = (walk.context.get("resolved_from") or as_dict(step.evidence).get("resolved_from")
+              or (decided.outcome if decided is not None else None))
+    if source == "hosts-file":
+        files = [clean(p).lower() for p in as_dict(as_dict(step.evidence).get("hosts_files"))]
+        return "(from LMHOSTS file)" if files and files[0].endswith("lmhosts") else "(from HOSTS file)"
+    server = _dns_server(step, address)
+    return f"(from DNS {server})" if server else "(from DNS)" if source == "dns" else ""
+
+
+def _address(walk: Walk) -> Link:
+    step = _last(walk, "dns_host")
+    state = _state(step, ("resolved",), ("not-found",))
+    address = _ctx(walk, "address") or clean(as_dict(step.evidence).get("address") if step else "", 60)
+    if state == "bad":
+        return Link("address", "no A/AAAA record, no HOSTS entry", state)
+    if state != "ok":
+        return Link("address", address, state)
+    others = [a for a in as_list(walk.context.get("addresses")) if clean(a) != address]
+    more = f" (+{len(others)} more)" if others else ""
+    return Link("address", " ".join(p for p in (address or "?", _origin(walk, step, address)) if p) + more, state)
+
+
+def _who(walk: Walk) -> Link:
+    step = _last(walk, "identity")
+    state = _state(step, ("match",), ("mismatch",))
+    if state not in ("ok", "bad", "unknown") or step is None:
+        return Link("who answered", "", state)
+    if step.outcome == "silent":
+        return Link("who answered", "nothing said who it is (NetBIOS, SMB, LDAP)", state)
+    if step.outcome not in ("match", "mismatch"):
+        return Link("who answered", clean(step.outcome, 40), state)
+    claimed = as_dict(as_dict(step.evidence).get("claimed"))
+    name = short_name(walk.context.get("answered_by")) or next((short_name(v) for v in claimed.values()), "?")
+    said = [label for key, label in _PROTOCOL.items() if short_name(claimed.get(key)) == name]
+    value = f"{name} ({', '.join(said)})" if said else name
+    want = short_name(walk.context.get("target"))
+    return Link("who answered", f"{value}, not {want}" if state == "bad" and want else value, state)
+
+
+def _epm(walk: Walk) -> Link:
+    step = _last(walk, "epm_map")
+    state = _state(step, ("registered",), ("not-registered", *_135_WORDS))
+    if step is None or state in ("skipped", "pending"):
+        return Link("endpoint mapper", "", state)
+    interface = clean(as_dict(step.evidence).get("interface") or DRS_UUID, 40)
+    what = "DRS" if interface.lower() == DRS_UUID else interface
+    port = _ctx(walk, "endpoint_port") or clean(as_dict(step.evidence).get("port"), 10)
+    value = {"registered": f"{what} registered, TCP {port or '?'}",
+             "not-registered": f"{what} not registered (1753)"}.get(step.outcome)
+    value = value or _135_WORDS.get(step.outcome) or clean(step.outcome, 40)
+    if step.node == "impostor-drs":
+        value += f" (on {short_name(walk.context.get('answered_by')) or 'the other computer'})"
+    return Link("endpoint mapper", value, state)
+
+
+def _dynamic(step: Step, before: list[Step]) -> bool:
+    return step.node == "dynamic-port" or any(s.probe == "epm_map" for s in before)
+
+
+def _port(walk: Walk) -> Link:
+    step = _last(walk, "tcp_ports", _dynamic)
+    state = _state(step, ("listening",), tuple(o for o in _PORT_WORDS if o != "listening"))
+    port = _ctx(walk, "endpoint_port")
+    if state not in ("ok", "bad"):
+        return Link("DRS port", f"TCP {port}" if port else "", state)
+    word = _port_state(step, port) or _PORT_WORDS.get(step.outcome, "")
+    return Link("DRS port", f"TCP {port or '?'} {word}", state)
+
+
+def _port_state(step: Step, port: str) -> str:
+    view = as_dict(as_dict(as_dict(step.evidence).get("ports")).get(port))
+    return clean(view.get("state"), 30)
+
+
+def chain_links(walk: Walk) -> list[Link]:
+    """The links of the name chain, each with what was found and whether it held."""
+    has_alias = any(node.probe == "dns_cname" for node in walk.flow.nodes.values())
+    head = [_alias(walk)] if has_alias else []
+    return head + [_host(walk), _address(walk), _who(walk), _epm(walk), _port(walk)]
+
+
+def render_chain(walk: Walk) -> RenderableType:
+    """The chain top to bottom, one link a row, joined by ↓: it reads best in a narrow side panel."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold", ratio=1)
+    waiting = "not checked" if walk.done else "not checked yet"
+    for i, link in enumerate(chain_links(walk)):
+        glyph, style = GLYPHS.get(link.state, GLYPHS["unknown"])
+        if i:
+            table.add_row(Text("↓", style="dim"), Text(""), Text(""))
+        quiet = link.state in ("skipped", "pending")
+        value = link.value or {"pending": waiting, "skipped": "not checked (skipped)",
+                               "unknown": "could not tell"}.get(link.state, "")
+        table.add_row(Text(glyph, style=style), Text(clean(link.label), style=style if link.state == "bad" else ""),
+                      Text(clean(value, 160), style="dim" if quiet else style if link.state == "bad" else ""))
+    return table
+
+
+class NameChain(Static):
+    """The name chain; call `show(walk)` after every step."""
+
+    DEFAULT_CSS = """
+    NameChain {
+        height: auto;
+    }
+    """
+
+    def show(self, walk: Walk) -> None:
+        self.update(render_chain(walk))
