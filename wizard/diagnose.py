@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
-from wizard.engine import FlowSet, Walk, load_flows
+from wizard.engine import FlowSet, Walk
 from wizard.engine.catalog import CATALOG, DRS_UUID
 from wizard.engine.names import check_address, check_guid, check_host
 from wizard.engine.results import ProbeResult
@@ -25,7 +25,10 @@ Runner = Callable[[str, dict[str, Any], Session], ProbeResult]
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:
     """A walk of the symptom's flow, at its first node. `symptom` is an id or an error code."""
-    flows = flows or load_flows()
+    if flows is None:
+        from wizard.engine.loader import load_flows
+
+        flows = load_flows()
     return Walk(flows.flow(flows.symptom(symptom).id), walk_context(context))
 
 

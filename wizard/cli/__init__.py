@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from wizard import WizardError, __version__
 from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMANDS = ["tui", "diagnose", "check", "parse", "flows", "lab"]
+# command -> its line in `rpc-wizard --help`; a command's module is imported only when it runs (or
+# its own --help is asked for), so that start-up loads nothing a command does not need
+COMMANDS = {
+    "tui": "the guided wizard (the default when no command is given)",
+    "diagnose": "run a symptom's decision tree to a root cause (headless)",
+    "check": "run one check (probe) now",
+    "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
+    "flows": "check, list and show the decision trees",
+    "lab": "a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,21 +33,33 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_parser(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    """The sub-parser of one command, with its line from COMMANDS."""
+    return sub.add_parser(name, help=COMMANDS[name], **kwargs)
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    return next((arg for arg in argv if arg in COMMANDS), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; only `command`'s module is loaded, the others stand as their help line."""
     parser = _Parser(prog="rpc-wizard",
                      description="Troubleshoot Windows RPC endpoint-mapper failures (1753, 1722, 0x6D9, ...).")
     parser.add_argument("--version", action="version", version=f"rpc-wizard {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"wizard.cli.{name}_cmd")
-        module.register(sub)
+        if name == command:
+            importlib.import_module(f"wizard.cli.{name}_cmd").register(sub)
+        else:
+            command_parser(sub, name)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv or ["tui"])  # no command: the wizard
+    argv = list(sys.argv[1:] if argv is None else argv) or ["tui"]  # no command: the wizard
+    parser = build_parser(chosen_command(argv))
+    args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

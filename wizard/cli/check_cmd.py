@@ -6,8 +6,9 @@ import argparse
 import json
 
 from wizard import WizardError, diagnose
+from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
-from wizard.cli.diagnose_cmd import check_timeout
+from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_params
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
@@ -16,8 +17,7 @@ from wizard.probes.base import DEFAULT_TIMEOUT, Session
 
 def register(sub: argparse._SubParsersAction) -> None:
     lines = [f"  {name:<18} {', '.join(spec.params)}" for name, spec in CATALOG.items()]
-    p = sub.add_parser("check", help="run one check (probe) now",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = command_parser(sub, "check", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Run one probe. Parameters as key=value; lists comma-separated.\n"
                                    "Exit codes: 0 ran (any outcome but error), 2 the check could not tell, "
                                    "3 bad input.\n\nprobes and their parameters:\n" + "\n".join(lines),

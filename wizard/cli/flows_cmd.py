@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from wizard.cli import command_parser
 from wizard.engine import Flow, FlowError, FlowSet, load_flows
 from wizard.engine.citations import SEEDS_ENV, find_seeds_dir, verify_citations
 from wizard.engine.loader import flows_dir
@@ -12,7 +13,7 @@ from wizard.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("flows", help="check, list and show the decision trees")
+    p = command_parser(sub, "flows")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dir", type=Path, help="flows directory (default: the one shipped with rpc-wizard)")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -9,13 +9,16 @@ import subprocess
 import sys
 
 from wizard import WizardError
+from wizard.cli import command_parser
 from wizard.exitcodes import EXIT_FAILED, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lab", help="a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
-                       description="A Samba AD lab (DC1, DC2, MEMBER1, EXCH1 and a client) in network "
-                                   "namespaces, with faults to inject. Linux and root only.")
+    p = command_parser(
+        sub, "lab",
+        description=(
+            "A Samba AD lab (DC1, DC2, MEMBER1, EXCH1 and a client) in network "
+            "namespaces, with faults to inject. Linux and root only."))
     actions = p.add_subparsers(dest="lab_action", metavar="ACTION", required=True, parser_class=type(p))
     up = actions.add_parser("up", help="build the lab (about 30 s), optionally with a fault")
     up.add_argument("--fault", metavar="NAME", help="fault to apply once the lab is up (see `lab faults`)")

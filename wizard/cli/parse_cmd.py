@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
+from wizard.cli import command_parser
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.parsers import MAX_BYTES, context_from, decode_paste, parse_text
 from wizard.parsers.errorcodes import describe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("parse", help="read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
-                       description="Detect what a paste is (dcdiag, repadmin, netsetup.log, event text, portqry, "
-                                   "rpcdump, nslookup, nbtstat, ipconfig /all, netsh, reg query) and read its "
-                                   "failure codes, hosts, GUIDs, suggested symptoms and facts. "
-                                   "Exit codes: 0 something recognised, 2 nothing recognised, 3 bad input.")
+    p = command_parser(
+        sub, "parse",
+        description=(
+            "Detect what a paste is (dcdiag, repadmin, netsetup.log, event text, portqry, "
+            "rpcdump, nslookup, nbtstat, ipconfig /all, netsh, reg query) and read its "
+            "failure codes, hosts, GUIDs, suggested symptoms and facts. "
+            "Exit codes: 0 something recognised, 2 nothing recognised, 3 bad input."))
     p.add_argument("file", metavar="FILE", help="the file to read, or - for standard input")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)

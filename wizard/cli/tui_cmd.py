@@ -7,15 +7,17 @@ import argparse
 import sys
 
 from wizard import WizardError
-from wizard.cli.credentials import credentials_for
-from wizard.cli.diagnose_cmd import add_inputs, check_timeout, given_inputs
+from wizard.cli import command_parser
+from wizard.cli.inputs import add_inputs, check_timeout, given_inputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tui", help="the guided wizard (the default when no command is given)",
-                       description="Open the wizard. With --symptom and --target (or a --log naming them) it opens "
-                                   "on the first step. Exit codes as diagnose: 0 no fault found, 1 root cause "
-                                   "found, 2 inconclusive or not finished, 3 bad input.")
+    p = command_parser(
+        sub, "tui",
+        description=(
+            "Open the wizard. With --symptom and --target (or a --log naming them) it opens "
+            "on the first step. Exit codes as diagnose: 0 no fault found, 1 root cause "
+            "found, 2 inconclusive or not finished, 3 bad input."))
     add_inputs(p)
     p.set_defaults(func=run)
 
@@ -27,6 +29,8 @@ def inputs_from(args: argparse.Namespace):
     symptom, context = given_inputs(args)
     inputs = Inputs(symptom=symptom, context=context, user=args.user, timeout=args.timeout)
     if args.user:
+        from wizard.cli.credentials import credentials_for
+
         try:  # the environment or a ticket cache; otherwise the form's masked field asks
             inputs.credentials = credentials_for(args.user, interactive=False)
         except WizardError:

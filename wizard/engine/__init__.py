@@ -1,7 +1,6 @@
 """Pure diagnosis core: flow data model, validation and the walk. No I/O beyond reading flows/, no Textual."""
 
 from wizard.engine.commands import render_command
-from wizard.engine.loader import flows_dir, load_flows
 from wizard.engine.model import (
     NO_FAULT_FOUND,
     Cause,
@@ -31,3 +30,12 @@ __all__ = [
     "load_flows",
     "render_command",
 ]
+
+
+def __getattr__(name: str):
+    # the loader brings in YAML: only what reads flows/ pays for it (the wizard's first frame does not)
+    if name in ("flows_dir", "load_flows"):
+        from wizard.engine import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module 'wizard.engine' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from wizard import WizardError, diagnose
 from wizard.diagnose import Runner
-from wizard.engine import FlowSet, load_flows
+from wizard.engine import FlowSet
 from wizard.engine.trail import Trail
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Credentials, Session
@@ -50,11 +50,21 @@ class WizardApp(App[int]):
                  clock: Callable[[], float] = time.monotonic, save_dir: Path | None = None) -> None:
         super().__init__()
         self.inputs = inputs or Inputs()
-        self.flows = flows or load_flows()
+        self._flows = flows
         self.runner = runner  # None: the live probes, loaded when the first check runs
         self.clock = clock
         self.save_dir = save_dir or Path.cwd()
         self.diagnosis: Diagnosis | None = None
+
+    @property
+    def flows(self) -> FlowSet:
+        """The flow set; read from flows/ on first use (the start screen asks in a worker, after its
+        first frame, so that YAML and validation do not hold up the first frame)."""
+        if self._flows is None:
+            from wizard.engine.loader import load_flows
+
+            self._flows = load_flows()
+        return self._flows
 
     def on_mount(self) -> None:
         from wizard.tui.screens.start import StartScreen

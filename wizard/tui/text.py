@@ -1,15 +1,36 @@
-"""Text from servers and pastes made safe to draw. Rich only: no Textual here."""
+"""Text from servers and pastes made safe to draw. Rich only: no Textual here.
+
+Evidence comes from servers we do not trust and from text people paste: every string shown goes
+through one of these and into rich.text.Text (never console markup)."""
 
 from __future__ import annotations
 
 import re
 
+TEXT_LIMIT = 120  # one evidence value, one line
+PROSE_LIMIT = 4000  # a question, an explanation, a pasted summary
+
 # C0 and C1 controls reach the terminal as escape sequences; bidi overrides and zero-width characters
-# make a name read as another one. Newlines and tabs stay: pasted text has lines.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# make a name read as another one
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def clean(text: object, limit: int = 2000) -> str:
-    """`text` without control characters, cut at `limit` characters."""
-    value = _UNSAFE.sub("", str(text))
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+def _as_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - huge ints (over 4300 digits) and odd objects refuse str()
+        return f"<{type(value).__name__}>"
+
+
+def clean(value: object, limit: int = TEXT_LIMIT) -> str:
+    """One line safe to show: controls dropped (whitespace ones become a space), cut to `limit` characters."""
+    raw = "" if value is None else _as_str(value)[: limit * 4]
+    text = _UNSAFE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clean_text(value: object, limit: int = PROSE_LIMIT) -> str:
+    """Like `clean`, but line breaks stay: for prose and pasted text."""
+    return "\n".join(clean(line, limit) for line in _as_str(value)[: limit * 4].splitlines())[:limit]

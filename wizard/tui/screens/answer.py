@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from wizard import WizardError, diagnose
 from wizard.engine.walk import Answer, ProbeCall, Walk
-from wizard.tui.text import clean
+from wizard.tui.text import clean_text
 from wizard.tui.widgets.evidence import outcome_style
 
 
@@ -39,8 +39,8 @@ class AnswerScreen(ModalScreen[Answer | None]):
     def compose(self) -> ComposeResult:
         node = self.walk.node
         with Vertical(classes="dialog"):
-            yield Static(Text(clean(self.walk.render(node.question)), "bold"))  # type: ignore[union-attr]
-            yield Static(Text(clean(self.walk.render(node.ask)), "italic"), classes="hint")  # type: ignore
+            yield Static(Text(clean_text(self.walk.render(node.question)), "bold"))  # type: ignore[union-attr]
+            yield Static(Text(clean_text(self.walk.render(node.ask)), "italic"), classes="hint")  # type: ignore
             yield Static("What did you find?")
             yield OptionList(*outcome_options(self.walk), id="outcomes")
         yield Footer()
@@ -65,8 +65,8 @@ class PasteScreen(ModalScreen[Answer | None]):
     def compose(self) -> ComposeResult:
         node = self.walk.node
         with Vertical(classes="dialog"):
-            yield Static(Text(clean(self.walk.render(node.question)), "bold"))  # type: ignore[union-attr]
-            yield Static(Text.assemble("Run ", (clean(self.call.command), "bold"),
+            yield Static(Text(clean_text(self.walk.render(node.question)), "bold"))  # type: ignore[union-attr]
+            yield Static(Text.assemble("Run ", (clean_text(self.call.command), "bold"),
                                        " where the failure shows, paste what it printed, then press ctrl+r."))
             yield TextArea(id="paste", soft_wrap=False)
             yield Static("", id="paste-error")
@@ -79,7 +79,7 @@ class PasteScreen(ModalScreen[Answer | None]):
         try:
             answer = diagnose.paste_answer(self.call, self.query_one(TextArea).text)
         except WizardError as exc:
-            self.query_one("#paste-error", Static).update(Text(clean(exc), "bold red"))
+            self.query_one("#paste-error", Static).update(Text(clean_text(exc), "bold red"))
             return
         self.dismiss(answer)
 

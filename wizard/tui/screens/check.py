@@ -17,7 +17,7 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_params
 from wizard.engine.walk import ProbeCall, Step
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.tui.text import clean
+from wizard.tui.text import clean_text
 from wizard.tui.widgets.evidence import outcome_style, render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",
@@ -70,7 +70,7 @@ class CheckScreen(ModalScreen[None]):
         try:
             params = check_params(self.probe, given)
         except WizardError as exc:
-            out.update(Text(clean(exc), "bold red"))
+            out.update(Text(clean_text(exc), "bold red"))
             return
         out.update(Text(f"Running {self.probe}…", "yellow"))
         diagnosis = getattr(self.app, "diagnosis", None)
@@ -88,9 +88,9 @@ class CheckScreen(ModalScreen[None]):
         step = Step("check", result.probe, result.outcome, result.summary, dict(result.evidence), result.command,
                     result.elapsed_s)
         self.query_one("#check-result", Static).update(Group(
-            Text.assemble((result.outcome, f"bold {outcome_style(result.outcome)}"), "  ", clean(result.summary),
+            Text.assemble((result.outcome, f"bold {outcome_style(result.outcome)}"), "  ", clean_text(result.summary),
                           (f"  ({result.elapsed_s:.2f} s)", "dim")),
-            Text.assemble(("Windows: ", "bold"), clean(result.command)),
+            Text.assemble(("Windows: ", "bold"), clean_text(result.command)),
             render_evidence(step)))
 
     def action_copy_command(self) -> None:

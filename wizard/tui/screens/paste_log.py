@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from wizard import WizardError
-from wizard.tui.text import clean
+from wizard.tui.text import clean_text
 
 
 def read_log(text: str) -> tuple[list[str], dict[str, object], str]:
@@ -75,11 +75,11 @@ class PasteLogScreen(Screen):
         suggested.clear_options()
         known = [s for s in symptoms if s in self.app.flows.symptoms]  # type: ignore[attr-defined]
         if not known:
-            self.query_one("#found", Static).update(Text(clean(words) + "\nNo known RPC error in it: paste the "
+            self.query_one("#found", Static).update(Text(clean_text(words) + "\nNo known RPC error in it: paste the "
                                                          "part that shows the error, or go back and choose.", "yellow"))
             suggested.display = False
             return
-        self.query_one("#found", Static).update(Text(clean(words) + "\nChoose what to diagnose:"))
+        self.query_one("#found", Static).update(Text(clean_text(words) + "\nChoose what to diagnose:"))
         for symptom_id in known:
             suggested.add_option(Option(self.app.flows.symptoms[symptom_id].title, id=symptom_id))  # type: ignore
         suggested.display = True

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from wizard import report
 from wizard.tui.commands import ExportProvider
 from wizard.tui.session import Diagnosis
-from wizard.tui.text import clean
+from wizard.tui.text import clean, clean_text
 from wizard.tui.widgets.name_chain import NameChain
 from wizard.tui.widgets.rpc_workflow import RpcWorkflow
 
@@ -35,12 +35,12 @@ def cause_view(data: dict) -> Group:
         parts += [Text(""), Panel(Text(" ".join(root["note"].split())), title="Where the documents disagree",
                                   border_style="yellow")]
     parts += [Text(""), Text("Fixes", "bold underline")]
-    parts += [Text(f"{i}. {clean(fix)}") for i, fix in enumerate(root["fixes"], 1)]
+    parts += [Text(f"{i}. {clean_text(fix)}") for i, fix in enumerate(root["fixes"], 1)]
     return Group(*parts)
 
 
 def inconclusive_view(data: dict) -> Group:
-    return Group(Text("Inconclusive", "bold yellow"), Text(""), Text(clean(data["inconclusive"] or "")), Text(""),
+    return Group(Text("Inconclusive", "bold yellow"), Text(""), Text(clean_text(data["inconclusive"] or "")), Text(""),
                  Text("Press m to answer that step yourself, or p to paste the output of its command.", "cyan"))
 
 
@@ -69,7 +69,7 @@ class ResultScreen(Screen[str | None]):
             with VerticalScroll(id="cause"):
                 yield Static(cause_view(self.data) if self.data["root_cause"] else inconclusive_view(self.data))
                 yield Static(Text("Commands (c copies the highlighted one, y all of them)", "bold underline"))
-                yield OptionList(*[Option(Text(clean(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
+                yield OptionList(*[Option(Text(clean_text(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
                                  id="commands")
             with VerticalScroll(id="pictures"):
                 yield RpcWorkflow(id="workflow")

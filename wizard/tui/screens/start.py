@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard import WizardError
 from wizard.engine.model import Symptom
 
 
@@ -40,10 +42,21 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).value = self.app.inputs.symptom or ""  # type: ignore[attr-defined]
-        self._refilter()
+        self._load_flows()
+
+    @work(thread=True, group="flows")
+    def _load_flows(self) -> None:
+        try:
+            self.app.flows  # type: ignore[attr-defined]  # read once, off the UI thread
+        except WizardError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="The decision trees cannot be read",
+                                      severity="error", timeout=30)
+            return
+        self.app.call_from_thread(self._refilter)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._refilter()
+        if self.app._flows is not None:  # type: ignore[attr-defined]  # else the loader refilters when done
+            self._refilter()
 
     def _refilter(self) -> None:
         text = self.query_one("#search", Input).value

@@ -25,7 +25,7 @@ from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
 from wizard.tui.messages import ProbeFinished
 from wizard.tui.session import Diagnosis
-from wizard.tui.text import clean
+from wizard.tui.text import clean, clean_text
 from wizard.tui.widgets.evidence import outcome_style, render_evidence
 from wizard.tui.widgets.name_chain import NameChain
 from wizard.tui.widgets.rpc_workflow import RpcWorkflow
@@ -88,7 +88,7 @@ class WalkScreen(Screen):
         walk = self.diagnosis.walk
         self.sub_title = f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"
         for note in self.diagnosis.notes:
-            self.notify(clean(note), title="Assumed")
+            self.notify(clean_text(note), title="Assumed")
         self.refresh_view()
         self.query_one(StepList).focus()
 
@@ -103,11 +103,11 @@ class WalkScreen(Screen):
         if node is None:
             self._show_end()
         else:
-            self.query_one("#question", Static).update(Text(clean(walk.render(node.question)), "bold"))
-            self.query_one("#why", Static).update(Text(clean(walk.render(node.why)), "italic"))
+            self.query_one("#question", Static).update(Text(clean_text(walk.render(node.question)), "bold"))
+            self.query_one("#why", Static).update(Text(clean_text(walk.render(node.why)), "italic"))
             call = self.trail.pending()
             self.query_one("#command", Static).update(
-                Text.assemble(("Windows: ", "bold"), clean(call.command), ("   c copies it", "dim")))
+                Text.assemble(("Windows: ", "bold"), clean_text(call.command), ("   c copies it", "dim")))
             self._show_status()
         self._show_step(walk.steps[-1] if walk.steps else None)
 
@@ -115,7 +115,7 @@ class WalkScreen(Screen):
         walk = self.diagnosis.walk
         title = f"Root cause: {walk.cause.title}" if walk.cause else "Inconclusive"
         self.query_one("#question", Static).update(Text(title, "bold"))
-        self.query_one("#why", Static).update(Text(clean(walk.inconclusive or walk.cause.explanation.strip())))
+        self.query_one("#why", Static).update(Text(clean_text(walk.inconclusive or walk.cause.explanation.strip())))
         self.query_one("#command", Static).update("")
         self.query_one("#status", Static).update(Text("Enter shows the result; b goes back a step.", "cyan"))
 
@@ -144,7 +144,7 @@ class WalkScreen(Screen):
         self.query_one("#branch", Static).update(Group(
             Text.assemble((f"{step.node}: ", "bold"), (clean(step.outcome), outcome_style(step.outcome)),
                           f"  →  {where}", (f"   ({step.elapsed_s:.2f} s, {step.source})", "dim")),
-            Text(clean(step.summary))))
+            Text(clean_text(step.summary))))
         self.query_one("#evidence", Static).update(render_evidence(step))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

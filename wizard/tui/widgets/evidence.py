@@ -7,7 +7,6 @@ checked before use, and long lists are cut.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -18,12 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from wizard.engine.catalog import DRS_UUID
+from wizard.tui.text import TEXT_LIMIT, _as_str, clean
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step
 
 MAX_ROWS = 40  # an endpoint mapper lists hundreds of entries; nobody reads past a screenful
-TEXT_LIMIT = 120
 DRS_NAME = "MS NT Directory DRS Interface"  # portqry's words, as quoted in document 000
 EPT_S_NOT_REGISTERED = "0x16c9a0d6"
 
@@ -42,29 +41,8 @@ PORT_STATE_STYLE = {"LISTENING": "green", "NOT LISTENING": "yellow", "FILTERED":
                     "NOT LISTENING OR FILTERED": "red"}
 _DNS_STATUS_STYLE = {"ok": "green", "nxdomain": "yellow", "nodata": "yellow", "timeout": "red", "error": "red"}
 
-# C0 and C1 controls reach the terminal as escape sequences; bidi overrides and zero-width characters
-# make a name read as another one
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
 def outcome_style(outcome: object) -> str:
     return OUTCOME_STYLE.get(outcome, "") if isinstance(outcome, str) else ""
-
-
-def _as_str(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001 - huge ints (over 4300 digits) and odd objects refuse str()
-        return f"<{type(value).__name__}>"
-
-
-def clean(value: object, limit: int = TEXT_LIMIT) -> str:
-    """Text safe to show: controls dropped (whitespace ones become a space), cut to `limit` characters."""
-    raw = "" if value is None else _as_str(value)[: limit * 4]
-    text = _UNSAFE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def compact(value: object, limit: int = TEXT_LIMIT) -> str:
@@ -130,7 +108,7 @@ def _rest(evidence: dict, used: Iterable[str]) -> list[RenderableType]:
     """Keys a specific table did not show, so that nothing in the evidence is hidden."""
     used = set(used)
     rest = [k for k in evidence if not (isinstance(k, str) and k in used)]
-    return [_key_values("more", evidence, rest)] if rest else []
+    return [_key_values("other evidence", evidence, rest)] if rest else []
 
 
 # --- DNS -------------------------------------------------------------------------------------
@@ -195,19 +173,27 @@ def _source_detail(source: object) -> str:
     return clean(", ".join(compact(v, 60) for v in as_list(source)[:8]))
 
 
-def _identity(evidence: dict) -> list[RenderableType]:
+def _protocol_rows(evidence: dict, want: str) -> list[tuple[Text, Text, Text]]:
     claimed, sources = as_dict(evidence.get("claimed")), as_dict(evidence.get("sources"))
-    want = short_name(evidence.get("expected"))
-    table = _table(f"Who answers at {clean(evidence.get('address') or 'the address')}", "asked", "name", "detail")
+    rows = []
     for key, label in _PROTOCOLS:
         if key in claimed or key in sources:
             name = short_name(claimed.get(key))
             style = "" if not want or not name else ("green" if name == want else "bold red")
-            table.add_row(Text(label), Text(name or "–", style=style), cell(_source_detail(sources.get(key))))
+            rows.append((Text(label), Text(name or "–", style=style), cell(_source_detail(sources.get(key)))))
     if "tcp_135" in sources:
         state = as_list(sources["tcp_135"])
         word = clean(state[0]) if state else ""
-        table.add_row(Text("TCP 135"), Text(word, style=PORT_STATE_STYLE.get(word, "")), cell(" ".join(map(clean, state[1:]))))
+        rows.append((Text("TCP 135"), Text(word, style=PORT_STATE_STYLE.get(word, "")),
+                     cell(" ".join(map(clean, state[1:])))))
+    return rows
+
+
+def _identity(evidence: dict) -> list[RenderableType]:
+    want = short_name(evidence.get("expected"))
+    table = _table(f"Who answers at {clean(evidence.get('address') or 'the address')}", "asked", "name", "detail")
+    for row in _protocol_rows(evidence, want):
+        table.add_row(*row)
     if "names" in evidence:
         table.add_row(Text("NetBIOS names"), Text(""), cell(_netbios_names(evidence["names"])))
     if want:
@@ -222,9 +208,8 @@ def _identity(evidence: dict) -> list[RenderableType]:
 
 
 def _netbios_names(names: object) -> str:
-    rows = [n for n in as_list(names)[:12]]
     return ", ".join(f"{clean(n.get('name'))}<{clean(n.get('suffix'), 4)}>" if isinstance(n, dict) else clean(n)
-                     for n in rows)
+                     for n in as_list(names)[:12])
 
 
 # --- endpoint mapper -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -43,6 +44,7 @@ _CAUSE_AT = {
     7: "the result did not reach the client app",
 }
 _EPM_DEAD = {"filtered": "FILTERED", "refused": "NOT LISTENING", "unreachable": "UNREACHABLE"}
+NARROW = 56  # below this many columns the steps are listed one a line: boxes two abreast would be too tall
 _NAME_WORKS = {("dns_cname", "matches-target"), ("dns_host", "resolved"), ("identity", "match"),
                ("identity", "mismatch"), ("identity", "silent")}
 _PORT_BAD = {"not-listening": "NOT LISTENING", "filtered": "FILTERED", "unreachable": "UNREACHABLE"}
@@ -207,21 +209,39 @@ class _Box:
     fill: str  # the inside's
 
 
-def _box(number: int, width: int, broken: int | None, seen: dict[int, str], reached: int) -> _Box:
-    label = textwrap.wrap(f"{number} {STEPS[number - 1]}", width)
-    marker = seen.get(number)
+def _look(number: int, broken: int | None, markers: dict[int, str], reached: int) -> tuple[str, list[str], str, str]:
+    """(glyph, words for the step, frame style, fill style): the words carry the state without colour."""
+    marker = markers.get(number)
     if number == broken:
-        extra = ["✗ broke here", *textwrap.wrap(marker, width)] if marker else ["✗ broke here"]
-        return _Box(number, label + extra, "bold red", "bold reverse red")
+        return "✗", ["broke here", *([marker] if marker else [])], "bold red", "bold reverse red"
     if marker:
-        return _Box(number, label + textwrap.wrap(f"✗ {marker}", width), "red", "bold red")
+        return "✗", [marker], "red", "bold red"
     if _confirmed(number, reached):
-        return _Box(number, label + ["✓ ok"], "green", "green")
-    return _Box(number, label, "dim", "dim")
+        return "✓", ["ok"], "green", "green"
+    return "·", [], "dim", "dim"
+
+
+def _box(number: int, width: int, look: tuple[str, list[str], str, str]) -> _Box:
+    glyph, words, frame, fill = look
+    lines = textwrap.wrap(f"{number} {STEPS[number - 1]}", width)
+    for i, word in enumerate(words):
+        lines += textwrap.wrap(f"{glyph} {word}" if i == 0 else word, width)
+    return _Box(number, lines, frame, fill)
+
+
+def _list(looks: dict[int, tuple[str, list[str], str, str]]) -> Table:
+    """One step a line, for panels too narrow for boxes; a wrapped line stays indented under its step."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for number, (glyph, words, _, fill) in looks.items():
+        said = f": {', '.join(words)}" if words and glyph == "✗" else ""
+        table.add_row(Text(glyph, style=fill), Text(f"{number} {STEPS[number - 1]}{said}", style=fill))
+    return table
 
 
 def _layout(width: int) -> tuple[int, int]:
-    """(boxes per row, inside width of a box): four across from about 75 columns, three from 50."""
+    """(boxes per row, inside width of a box): four across from about 75 columns, else three."""
     for per_row in (4, 3, 2, 1):
         inside = (width - 2 - 3 * (per_row - 1)) // per_row - 2
         if inside >= 14:
@@ -257,20 +277,25 @@ class WorkflowPicture:
         self.broken = broken_step(walk)
         self.reached = reached_step(walk)
         seen = failures(walk)
-        self.markers = {}
+        self.markers: dict[int, str] = {}
         for failure in seen:
             self.markers.setdefault(failure.step, failure.marker)
         self.caption = _caption(walk, seen, self.broken, self.reached)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        looks = {n: _look(n, self.broken, self.markers, self.reached) for n in range(1, len(STEPS) + 1)}
+        if options.max_width < NARROW:
+            yield _list(looks)
+            yield self.caption
+            return
         per_row, inside = _layout(options.max_width)
-        boxes = [_box(n, inside, self.broken, self.markers, self.reached) for n in range(1, len(STEPS) + 1)]
+        boxes = [_box(n, inside, look) for n, look in looks.items()]
         for start in range(0, len(boxes), per_row):
             yield from _row(boxes[start:start + per_row], inside, first=start == 0)
         yield self.caption
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(20, min(options.max_width, 2 + 4 * 24 + 9))
+        return Measurement(min(options.max_width, 30), min(options.max_width, 2 + 4 * 24 + 9))
 
 
 def render_workflow(walk: Walk) -> WorkflowPicture:
