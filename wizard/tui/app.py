@@ -42,7 +42,7 @@ class WizardApp(App[int]):
     COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
-        Binding("f1", "command_palette", "Checks", id="app.palette",
+        Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True,
                 tooltip="Every check, every step of this flow, every symptom"),
     ]
 
