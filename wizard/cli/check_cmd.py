@@ -11,6 +11,7 @@ from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_params
+from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
 
@@ -50,5 +51,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, default=str))
     else:
-        print(f"[{result.outcome}] {result.summary}\n  Windows: {result.command}\n  ({result.elapsed_s:.2f} s)")
+        summary, command = clean(result.summary, PROSE_LIMIT), clean(result.command, PROSE_LIMIT)
+        print(f"[{result.outcome}] {summary}\n  Windows: {command}\n  ({result.elapsed_s:.2f} s)")
     return EXIT_UNSURE if result.outcome == "error" else EXIT_OK

@@ -10,6 +10,7 @@ from typing import Any
 
 from wizard.engine import FlowSet, Walk
 from wizard.engine.commands import render_command
+from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE
 
 
@@ -88,14 +89,15 @@ def to_markdown(walk: Walk, flows: FlowSet) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _cell(text: object) -> str:
+    return _inline(text).replace("|", "\\|")
 
 
 def _inline(text: object) -> str:
-    """One line without backticks: a value from the context or a probe cannot open a code block or
-    fake a line of its own (such as a command) in the ticket."""
-    return " ".join(str(text).split()).replace("`", "'")
+    """One line without backticks or control characters: a value from the context, a server or a
+    paste cannot open a code block, fake a line of its own (such as a command) in the ticket, or
+    send escape codes to the terminal that shows it."""
+    return " ".join(clean(text, PROSE_LIMIT).split()).replace("`", "'")
 
 
 def text_heading(walk: Walk) -> str:

@@ -13,8 +13,8 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from wizard import WizardError, diagnose
+from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import Answer, ProbeCall, Walk
-from wizard.tui.text import clean_text
 from wizard.tui.widgets.evidence import outcome_style
 
 

@@ -15,9 +15,9 @@ from textual.widgets import Footer, Input, Label, Static
 from wizard import WizardError, diagnose
 from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_params
+from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.tui.text import clean_text
 from wizard.tui.widgets.evidence import outcome_style, render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from wizard import WizardError
-from wizard.tui.text import clean_text
+from wizard.engine.untrusted import clean_text
 
 
 def read_log(text: str) -> tuple[list[str], dict[str, object], str]:

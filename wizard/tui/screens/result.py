@@ -15,9 +15,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard import report
+from wizard.engine.untrusted import clean, clean_text
 from wizard.tui.commands import ExportProvider
 from wizard.tui.session import Diagnosis
-from wizard.tui.text import clean, clean_text
 from wizard.tui.widgets.name_chain import NameChain
 from wizard.tui.widgets.rpc_workflow import RpcWorkflow
 

@@ -21,11 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wizard import WizardError, diagnose
+from wizard.engine.untrusted import clean, clean_text
 from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
 from wizard.tui.messages import ProbeFinished
 from wizard.tui.session import Diagnosis
-from wizard.tui.text import clean, clean_text
 from wizard.tui.widgets.evidence import outcome_style, render_evidence
 from wizard.tui.widgets.name_chain import NameChain
 from wizard.tui.widgets.rpc_workflow import RpcWorkflow

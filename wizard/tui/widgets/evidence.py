@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wizard.engine.catalog import DRS_UUID
-from wizard.tui.text import TEXT_LIMIT, _as_str, clean
+from wizard.engine.untrusted import TEXT_LIMIT, as_str, clean
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step
@@ -61,7 +61,7 @@ def _flat(value: object, depth: int) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_flat(v, depth + 1) for v in islice(value, 8)]
         return "[" + ", ".join(items) + (", …" if len(value) > 8 else "") + "]"
-    return _as_str(value)[:TEXT_LIMIT]
+    return as_str(value)[:TEXT_LIMIT]
 
 
 def as_dict(value: object) -> dict:

@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from wizard.engine.untrusted import clean
 from wizard.engine.walk import Walk
-from wizard.tui.text import clean
 from wizard.tui.widgets.evidence import outcome_style
 
 PENDING = "pending"

@@ -1,7 +1,6 @@
-"""Text from servers and pastes made safe to draw. Rich only: no Textual here.
-
-Evidence comes from servers we do not trust and from text people paste: every string shown goes
-through one of these and into rich.text.Text (never console markup)."""
+"""Text that came from outside (servers, pastes, files) made safe to print or draw: no escape codes,
+no other control characters, no bidi tricks, bounded length. Pure; the one sanitiser of the project:
+text output, Markdown tickets and the TUI all pass outside text through it."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ PROSE_LIMIT = 4000  # a question, an explanation, a pasted summary
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def _as_str(value: object) -> str:
+def as_str(value: object) -> str:
     if isinstance(value, str):
         return value
     try:
@@ -26,11 +25,11 @@ def _as_str(value: object) -> str:
 
 def clean(value: object, limit: int = TEXT_LIMIT) -> str:
     """One line safe to show: controls dropped (whitespace ones become a space), cut to `limit` characters."""
-    raw = "" if value is None else _as_str(value)[: limit * 4]
+    raw = "" if value is None else as_str(value)[: limit * 4]
     text = _UNSAFE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clean_text(value: object, limit: int = PROSE_LIMIT) -> str:
     """Like `clean`, but line breaks stay: for prose and pasted text."""
-    return "\n".join(clean(line, limit) for line in _as_str(value)[: limit * 4].splitlines())[:limit]
+    return "\n".join(clean(line, limit) for line in as_str(value)[: limit * 4].splitlines())[:limit]
