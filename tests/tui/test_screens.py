@@ -249,7 +249,8 @@ async def test_pasted_output_answers_the_step_and_a_wrong_paste_says_why():
         await until(pilot, PasteScreen, "the paste dialog")
         app.screen.query_one("TextArea").text = NSLOOKUP.replace(TARGET, "member1.contoso.com")
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await until(pilot, lambda: "does not answer" in shown(app.screen.query_one("#paste-error", Static)),
+                    "the paste to be refused")
         assert isinstance(app.screen, PasteScreen)
         assert "does not answer its check (dns_host: host=dc2.contoso.com" in shown(
             app.screen.query_one("#paste-error", Static))

@@ -102,6 +102,13 @@ class WizardApp(App[int]):
                                    self.inputs.notes + notes)
         self.push_screen(WalkScreen(self.diagnosis))
 
+    def check_session(self) -> Session:
+        """Where a single check from the palette runs: the diagnosis' session (its timeout, credentials
+        and what its connects already showed), or a new one from the inputs."""
+        if self.diagnosis is not None:
+            return self.diagnosis.session
+        return Session(self.inputs.timeout, self.inputs.credentials)
+
     def restart(self) -> None:
         """Back to the start screen for another diagnosis."""
         while len(self.screen_stack) > 2:

@@ -5,6 +5,7 @@ node asked about."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -76,12 +77,21 @@ class PasteScreen(ModalScreen[Answer | None]):
         self.query_one(TextArea).focus()
 
     def action_read(self) -> None:
+        self.query_one("#paste-error", Static).update(Text("Reading…", "dim"))
+        self._read(self.query_one(TextArea).text)
+
+    @work(thread=True, exclusive=True, group="paste")
+    def _read(self, text: str) -> None:
+        """The parsers on a big paste take a moment: off the UI thread."""
         try:
-            answer = diagnose.paste_answer(self.call, self.query_one(TextArea).text)
+            answer = diagnose.paste_answer(self.call, text)
         except WizardError as exc:
-            self.query_one("#paste-error", Static).update(Text(clean_text(exc), "bold red"))
+            self.app.call_from_thread(self._refused, str(exc))
             return
-        self.dismiss(answer)
+        self.app.call_from_thread(self.dismiss, answer)
+
+    def _refused(self, why: str) -> None:
+        self.query_one("#paste-error", Static).update(Text(clean_text(why), "bold red"))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_params
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
-from wizard.probes.base import DEFAULT_TIMEOUT, Session
+from wizard.probes.base import Session
 from wizard.tui.widgets.evidence import outcome_style, render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",
@@ -45,8 +45,9 @@ class CheckScreen(ModalScreen[None]):
         self.command = ""
 
     def _known(self) -> dict[str, object]:
-        diagnosis = getattr(self.app, "diagnosis", None)
-        return dict(diagnosis.walk.context) if diagnosis else dict(getattr(self.app, "inputs").context)
+        """What the diagnosis under way (or the command line) already knows, to pre-fill the parameters."""
+        diagnosis = self.app.diagnosis  # type: ignore[attr-defined]
+        return dict(diagnosis.walk.context if diagnosis else self.app.inputs.context)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         known = self._known()
@@ -73,14 +74,11 @@ class CheckScreen(ModalScreen[None]):
             out.update(Text(clean_text(exc), "bold red"))
             return
         out.update(Text(f"Running {self.probe}…", "yellow"))
-        diagnosis = getattr(self.app, "diagnosis", None)
-        session = diagnosis.session if diagnosis else Session(getattr(self.app, "inputs").timeout or DEFAULT_TIMEOUT)
-        self._run(ProbeCall("check", self.probe, params, ""), session)
+        self._run(ProbeCall("check", self.probe, params, ""), self.app.check_session())  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="check")
     def _run(self, call: ProbeCall, session: Session) -> None:
-        runner = getattr(self.app, "runner", None)
-        result = diagnose.execute(call, session, runner)
+        result = diagnose.execute(call, session, self.app.runner)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result) -> None:

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wizard import WizardError, diagnose
@@ -61,6 +62,7 @@ class WalkScreen(Screen):
         self.diagnosis = diagnosis
         self.running: Running | None = None
         self.run_all = False
+        self._ticker: Timer | None = None  # redraws the spinner while a check runs
 
     @property
     def trail(self):
@@ -211,7 +213,7 @@ class WalkScreen(Screen):
 
     def _stop_running(self) -> None:
         self.running = None
-        if getattr(self, "_ticker", None) is not None:
+        if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
 
