@@ -35,7 +35,7 @@ def _text(value: object) -> str:
 class CheckScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", id="check.run"),
-        Binding("c", "copy_command", "Copy command", id="check.copy_command", show=False),
+        Binding("c", "copy_command", "Copy command", id="check.copy_command"),
         Binding("escape", "dismiss_none", "Close", id="check.close"),
     ]
 
@@ -83,6 +83,7 @@ class CheckScreen(ModalScreen[None]):
 
     def _show(self, result) -> None:
         self.command = result.command
+        self.refresh_bindings()
         step = Step("check", result.probe, result.outcome, result.summary, dict(result.evidence), result.command,
                     result.elapsed_s)
         self.query_one("#check-result", Static).update(Group(
@@ -90,6 +91,9 @@ class CheckScreen(ModalScreen[None]):
                           (f"  ({result.elapsed_s:.2f} s)", "dim")),
             Text.assemble(("Windows: ", "bold"), clean_text(result.command)),
             render_evidence(step)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.command) if action == "copy_command" else True
 
     def action_copy_command(self) -> None:
         if self.command:

@@ -72,7 +72,9 @@ class ResultScreen(Screen[str | None]):
                 yield OptionList(*[Option(Text(clean_text(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
                                  id="commands")
             with VerticalScroll(id="pictures"):
+                yield Static("The RPC call, step by step", classes="panel-title")
                 yield RpcWorkflow(id="workflow")
+                yield Static("The name chain", classes="panel-title picture-title")
                 yield NameChain(id="chain")
         yield Footer()
 

@@ -26,7 +26,7 @@ class StartScreen(Screen):
     BINDINGS = [
         Binding("ctrl+l", "paste_log", "Paste a log", id="start.paste_log",
                 tooltip="Paste dcdiag, repadmin, netsetup.log, event text... and let the wizard pick"),
-        Binding("down", "focus_list", "Choose", show=False, id="start.focus_list"),
+        Binding("down", "focus_list", "Choose", id="start.focus_list"),
     ]
 
     def compose(self) -> ComposeResult:

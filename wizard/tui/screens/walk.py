@@ -53,8 +53,8 @@ class WalkScreen(Screen):
         Binding("c", "copy_command", "Copy command", id="walk.copy_command"),
         Binding("left,b", "back", "Back", id="walk.back", tooltip="Back one step (nothing runs again)"),
         Binding("right,f", "forward", "Forward", id="walk.forward"),
-        Binding("enter", "result", "Result", id="walk.result", show=False),
-        Binding("n", "app.restart", "New", id="walk.new", show=False),
+        Binding("enter", "result", "Result", id="walk.result"),
+        Binding("n", "app.restart", "New", id="walk.new"),
     ]
 
     def __init__(self, diagnosis: Diagnosis) -> None:
@@ -75,14 +75,18 @@ class WalkScreen(Screen):
                 yield Static("Steps", classes="panel-title")
                 yield StepList(id="steps")
             with VerticalScroll(id="main"):
+                yield Static(id="where", classes="panel-title")
                 yield Static(id="question")
                 yield Static(id="why")
                 yield Static(id="status")
                 yield Static(id="command")
+                yield Static("What the last check saw", id="last-title", classes="panel-title")
                 yield Static(id="branch")
                 yield Static(id="evidence")
             with VerticalScroll(id="pictures"):
+                yield Static("The RPC call, step by step", classes="panel-title")
                 yield RpcWorkflow(id="workflow")
+                yield Static("The name chain", classes="panel-title picture-title")
                 yield NameChain(id="chain")
         yield Footer()
 
@@ -96,12 +100,23 @@ class WalkScreen(Screen):
 
     # --- what is shown -------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers only what makes sense now (hidden keys do nothing)."""
+        done = self.diagnosis.walk.done
+        offered = {"run": not done, "run_all": not done and not self.run_all, "stop": self.run_all,
+                   "answer": not done, "paste": not done, "back": self.trail.can_back,
+                   "forward": self.trail.can_forward, "result": done}
+        return offered.get(action, True)
+
     def refresh_view(self) -> None:
+        self.refresh_bindings()
         walk = self.diagnosis.walk
         self.query_one(StepList).show(walk, running=self.running is not None)
         self.query_one(RpcWorkflow).show(walk)
         self.query_one(NameChain).show(walk)
         node = walk.node
+        total = len(walk.steps) + (1 if node else 0)
+        self.query_one("#where", Static).update(f"Step {total} · {node.id}" if node else "The end")
         if node is None:
             self._show_end()
         else:
@@ -124,8 +139,7 @@ class WalkScreen(Screen):
     def _show_status(self) -> None:
         status = self.query_one("#status", Static)
         if self.running is None:
-            status.update(Text("r runs this check · a runs all · m answers it yourself · p pastes its output",
-                               "cyan"))
+            status.update(Text("Ready: r runs this check, a runs all the rest.", "cyan"))
             return
         elapsed = self.app.clock() - self.running.started  # type: ignore[attr-defined]
         frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
@@ -184,6 +198,7 @@ class WalkScreen(Screen):
 
     def action_run_all(self) -> None:
         self.run_all = True
+        self.refresh_bindings()
         if self.running is None:
             self.action_run()
 
@@ -192,6 +207,7 @@ class WalkScreen(Screen):
             self.run_all = False
             self.notify("Stopping after the check running now.")
             self._show_status()
+            self.refresh_bindings()
 
     @work(thread=True, group="probe")
     def _probe(self, call: ProbeCall, version: int) -> None:
