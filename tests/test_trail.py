@@ -84,7 +84,7 @@ def test_a_new_answer_at_an_earlier_step_drops_what_came_after():
     feed(trail)
     while trail.walk.node is None or trail.walk.node.id != "identity":
         trail.back()
-    trail.answer(Answer("match"))
+    trail.apply(Answer("match"))
     assert not trail.can_forward
     assert trail.walk.node.id == "epm" and [s.node for s in trail.walk.steps][-1] == "identity"
     assert trail.walk.steps[-1].source == "person"
@@ -95,7 +95,7 @@ def test_a_bad_answer_changes_nothing():
     feed(trail, STALE[:2])
     version, position = trail.version, trail.position
     with pytest.raises(WizardError, match="not an answer"):
-        trail.answer(Answer("bogus"))
+        trail.apply(Answer("bogus"))
     with pytest.raises(WizardError, match="runs probe"):
         trail.record(ProbeResult("epm_map", "registered", ""))
     assert (trail.version, trail.position, trail.walk.node.id) == (version, position, "host")
@@ -157,7 +157,7 @@ def test_any_sequence_of_moves_equals_a_fresh_replay(moves, rnd):
         elif move == "jump":
             trail.jump(rnd.choice(list(REPL.nodes)))
         elif trail.walk.node is not None:
-            trail.answer(Answer(rnd.choice(list(trail.walk.node.outcomes))))
+            trail.apply(Answer(rnd.choice(list(trail.walk.node.outcomes))))
     fresh = Trail(REPL, CTX)
     for entry in trail.entries[:trail.position]:
         entry.apply(fresh.walk)
@@ -197,7 +197,7 @@ def test_a_pasted_portqry_is_judged_by_the_port_the_node_asked_about():
     trail = _at_dynamic_port()
     answer = diagnose.paste_answer(trail.pending(), PORTQRY)
     assert answer.outcome == "listening"  # 389 FILTERED is not this node's question
-    trail.answer(answer)
+    trail.apply(answer)
     assert trail.walk.node.id == "ntds-guid"
 
 

@@ -16,6 +16,7 @@ from wizard.engine import FlowSet, Walk
 from wizard.engine.catalog import CATALOG, DRS_UUID
 from wizard.engine.names import check_address, check_guid, check_host
 from wizard.engine.results import ProbeResult
+from wizard.engine.trail import Trail
 from wizard.engine.walk import Answer, ProbeCall
 from wizard.probes.base import Session
 
@@ -96,7 +97,7 @@ def _about(call: ProbeCall) -> str:
     return ": " + ", ".join(f"{k}={v}" for k, v in shown.items()) if shown else ""
 
 
-def step(walk: Walk, session: Session, answers: Mapping[str, str] | None = None,
+def step(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None = None,
          pastes: Mapping[str, str] | None = None, runner: Runner | None = None) -> None:
     """Answer the current node: the person's answer first, then pasted output, else its live probe."""
     call = walk.pending()
@@ -111,7 +112,7 @@ def step(walk: Walk, session: Session, answers: Mapping[str, str] | None = None,
         walk.record(execute(call, session, runner))
 
 
-def run(walk: Walk, session: Session, answers: Mapping[str, str] | None = None,
+def run(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None = None,
         pastes: Mapping[str, str] | None = None, on_step: Callable[[Walk], None] | None = None,
         runner: Runner | None = None) -> Walk:
     """Step until the walk reaches a cause or ends inconclusive."""

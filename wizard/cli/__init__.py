@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from wizard import WizardError, __version__
 from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_USAGE
+
+# a closed pipe ends the command as SIGPIPE ends a Unix tool: the shell reports 128 + 13
+EXIT_PIPE_CLOSED = 141
 
 # command -> its line in `rpc-wizard --help`; a command's module is imported only when it runs (or
 # its own --help is asked for), so that start-up loads nothing a command does not need
@@ -20,6 +24,7 @@ COMMANDS = {
     "tui": "the guided wizard (the default when no command is given)",
     "diagnose": "run a symptom's decision tree to a root cause (headless)",
     "check": "run one check (probe) now",
+    "sweep": "every DC of a forest: the 1753 checks on each, in parallel",
     "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
     "flows": "check, list and show the decision trees",
     "lab": "a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
@@ -57,6 +62,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # the reader went away (`| head -1`): stop quietly, as Unix tools do
+        _drop_stdout()
+        return EXIT_PIPE_CLOSED
+
+
+def _drop_stdout() -> None:
+    """Send what is still buffered for stdout nowhere, so that the flush at exit fails no more."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # a stdout without a descriptor (tests) has nothing to flush at exit
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv) or ["tui"]  # no command: the wizard
     parser = build_parser(chosen_command(argv))
     args = parser.parse_args(argv)

@@ -109,5 +109,29 @@ CATALOG: dict[str, ProbeSpec] = {
             (),
             "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\Internet",
         ),
+        ProbeSpec(
+            "dc_locator",
+            "Find the forest's DCs: the _ldap._tcp.dc._msdcs.<forest> SRV records on each DNS server.",
+            ("forest", "dns_servers"),
+            ("found", "none"),
+            ("dcs",),
+            "nslookup -type=srv _ldap._tcp.dc._msdcs.{forest} {dns_server}",
+        ),
+        ProbeSpec(
+            "dc_guid",
+            "Read a DC's own NTDS Settings objectGUID from its rootDSE (anonymous).",
+            ("host", "dns_servers"),
+            ("found",),
+            ("guid",),
+            "repadmin /showrepl {host}",
+        ),
+        ProbeSpec(
+            "ntds_list",
+            "List every DC the directory knows (NTDS Settings objects with their objectGUIDs), signed in.",
+            ("address", "forest"),
+            ("found",),
+            ("directory_dcs",),
+            "repadmin /viewlist *",
+        ),
     )
 }

@@ -1,6 +1,7 @@
 """Back and forward through a diagnosis: what answered each node, replayed into a fresh walk.
 
-A walk only moves forward. The trail keeps what answered each node (a probe's result, a person's or
+A walk only moves forward. A trail offers the walk's own stepping API (pending, record, apply, done),
+so `wizard.diagnose.run` drives either. The trail keeps what answered each node (a probe's result, a person's or
 a paste's answer, a jump) and a position in that list; going back moves the position and replays the
 entries before it into a new Walk, so no probe runs again. Answering at an earlier position drops
 what came after, as a browser's history does.
@@ -61,7 +62,11 @@ class Trail:
     def record(self, result: ProbeResult) -> None:
         self._push(Entry(self._node_id(), result=result))
 
-    def answer(self, answer: Answer) -> None:
+    @property
+    def done(self) -> bool:
+        return self.walk.done
+
+    def apply(self, answer: Answer) -> None:
         self._push(Entry(self._node_id(), answer=answer))
 
     def jump(self, node_id: str) -> None:

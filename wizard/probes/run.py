@@ -11,7 +11,7 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command
 from wizard.engine.names import PARAM_CHECKS
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes import decide, dns, epm, identity, ldap, ports, winreg
+from wizard.probes import decide, dns, epm, identity, ldap, locator, ports, winreg
 from wizard.probes.base import Session, run_guarded
 
 
@@ -27,6 +27,9 @@ def _registry() -> dict[str, Callable[..., ProbeResult]]:
         "ntds_lookup": ldap.ntds_lookup,
         "ntds_guid": ldap.ntds_guid,
         "rpc_port_config": winreg.rpc_port_config,
+        "dc_locator": locator.dc_locator,
+        "dc_guid": locator.dc_guid,
+        "ntds_list": locator.ntds_list,
     }
 
 

@@ -258,7 +258,7 @@ class WalkScreen(Screen):
             return
         self._moved()
         try:
-            self.trail.answer(answer)
+            self.trail.apply(answer)
         except WizardError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -1,0 +1,103 @@
+"""Finding a forest's DCs: the DC locator SRV records each DNS server holds, each DC's own NTDS
+Settings objectGUID (anonymous rootDSE), and, signed in, every NTDS Settings object of the directory."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+
+from wizard.engine.names import is_valid_address
+from wizard.engine.results import ERROR, SKIPPED, ProbeResult
+from wizard.probes.base import Session
+from wizard.probes.dns import SYSTEM, ask, ask_all, servers_of
+from wizard.probes.ldap import LdapUnavailable, guid_of_extended_dn, root_dse
+from wizard.probes.ldap import _open as open_ldap  # noqa: PLC2701 - TODO public name
+from wizard.probes.ldap import _search as search
+
+MAX_DCS = 1000  # a forest's DC locator never names more; a server that does is not believed past this
+
+
+def _srv_host(answer: str) -> str:
+    """'0 100 389 dc1.lab.example' -> 'dc1.lab.example'."""
+    return answer.split()[-1].rstrip(".").lower() if answer.split() else ""
+
+
+def dc_locator(session: Session, forest: str | None, dns_servers: list[str] | None = None) -> ProbeResult:
+    """The DCs that _ldap._tcp.dc._msdcs.<forest> names, on each DNS server, with who named whom."""
+    if not forest:
+        return ProbeResult("dc_locator", ERROR, "No forest to look up: give --forest.")
+    qname = f"_ldap._tcp.dc._msdcs.{forest}"
+    per_server = ask_all(servers_of(dns_servers), qname, "SRV", session.timeout)
+    named: dict[str, list[str]] = {}
+    for server, reply in per_server.items():
+        for host in filter(None, map(_srv_host, reply["answers"])):
+            named.setdefault(host, []).append(server)
+    dcs = sorted(named)[:MAX_DCS]
+    evidence = {"name": qname, "servers": per_server, "named_by": {dc: named[dc] for dc in dcs}}
+    if dcs:
+        return ProbeResult("dc_locator", "found", f"{qname} names {len(dcs)} DC(s).", evidence, {"dcs": dcs})
+    if any(r["status"] in ("nxdomain", "nodata") for r in per_server.values()):
+        return ProbeResult("dc_locator", "none", f"No DNS server knows {qname}.", evidence, {"dcs": []})
+    return ProbeResult("dc_locator", ERROR, f"No DNS server answered for {qname}.", evidence, {})
+
+
+def _address(host: str, dns_servers: list[str] | None, timeout: float) -> str | None:
+    if is_valid_address(host):
+        return host
+    reply = ask((dns_servers or [SYSTEM])[0], host, "A", timeout)
+    return reply["answers"][0] if reply["answers"] else None
+
+
+def dc_guid(session: Session, host: str | None, dns_servers: list[str] | None = None) -> ProbeResult:
+    """The objectGUID of the DC's own NTDS Settings, from its rootDSE (anonymous: no credentials sent)."""
+    if not host:
+        return ProbeResult("dc_guid", ERROR, "No DC to ask.")
+    address = _address(host, dns_servers, session.timeout)
+    if not address:
+        return ProbeResult("dc_guid", SKIPPED, f"{host} does not resolve: its own GUID cannot be read.")
+    try:
+        dse = root_dse(session, address, bind=False)
+    except LdapUnavailable as exc:
+        return ProbeResult("dc_guid", SKIPPED, f"{host}'s rootDSE could not be read: {exc}", {"address": address})
+    guid = guid_of_extended_dn(dse.get("dsServiceName", ""))
+    evidence = {"address": address, "dnsHostName": dse.get("dnsHostName", ""), "guid": guid or ""}
+    if not guid:
+        return ProbeResult("dc_guid", SKIPPED, f"{host} did not show its NTDS Settings GUID.", evidence)
+    return ProbeResult("dc_guid", "found", f"{host} holds NTDS Settings objectGUID {guid}.", evidence,
+                       {"guid": guid})
+
+
+def ntds_list(session: Session, address: str | None, forest: str | None = None) -> ProbeResult:
+    """Every DC the directory knows: each server object's dNSHostName with its NTDS Settings objectGUID.
+    Signed in (read-only), so only to an address whose identity was verified this session."""
+    if not session.credentials:
+        return ProbeResult("ntds_list", SKIPPED, "No credentials: the directory's list of DCs is not read.")
+    if not address:
+        return ProbeResult("ntds_list", ERROR, "No DC to read the directory from.")
+    try:
+        dcs = _directory_dcs(session, address)
+    except LdapUnavailable as exc:
+        return ProbeResult("ntds_list", ERROR, f"The directory at {address} could not be read: {exc}")
+    return ProbeResult("ntds_list", "found", f"The directory at {address} lists {len(dcs)} DC(s).",
+                       {"address": address, "dcs": dcs}, {"directory_dcs": dcs})
+
+
+def _directory_dcs(session: Session, address: str) -> list[dict[str, str]]:
+    conn = open_ldap(session, address, bind=True)
+    try:
+        config = search(conn, "", "baseObject", "(objectClass=*)", ["configurationNamingContext"])
+        sites = f"CN=Sites,{config[0]['configurationNamingContext'][0].decode()}"
+        servers = search(conn, sites, "wholeSubtree", "(objectClass=server)", ["distinguishedName", "dNSHostName"])
+        settings = search(conn, sites, "wholeSubtree", "(objectClass=nTDSDSA)",
+                          ["distinguishedName", "objectGUID", "whenCreated"])
+    finally:
+        conn.close()
+    hosts = {s["distinguishedName"][0].decode().lower(): s.get("dNSHostName", [b""])[0].decode().lower()
+             for s in servers}
+    dcs = []
+    for item in settings[:MAX_DCS]:
+        dn = item["distinguishedName"][0].decode()
+        parent = dn.split(",", 1)[1].lower() if "," in dn else ""
+        dcs.append({"fqdn": hosts.get(parent, ""), "dn": dn,
+                    "guid": str(uuidlib.UUID(bytes_le=item["objectGUID"][0])),
+                    "when_created": item.get("whenCreated", [b""])[0].decode()})
+    return dcs

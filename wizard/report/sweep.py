@@ -1,0 +1,111 @@
+"""A forest sweep as a table (text, a word and a colour per cell), Markdown for a ticket, or JSON.
+
+JSON fields are a contract: `forest`, `dcs` (one object per DC: `name`, `fqdn`, `address`, `guid`,
+`steps` and `root_cause` as in `diagnose`, `inconclusive`; added: `ports`), `findings` (forest-level:
+`cause`, `title`, `dc`, `detail`, `citations`). Add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wizard.engine import FlowSet
+from wizard.report import _cell, _inline, report_dict
+from wizard.sweep import COLUMNS, DcResult, SweepResult
+
+GOOD = {"matches-target", "resolved", "match", "registered", "listening", "no-fault-found"}
+BAD = {"other-host", "missing", "not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable",
+       "not-listening"}
+_ANSI = {"green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m", "dim": "\033[2m"}
+_PORT_WORD = {"LISTENING": "listening", "NOT LISTENING": "not-listening", "FILTERED": "filtered",
+              "UNREACHABLE": "unreachable"}
+
+
+def colour_of(word: str) -> str:
+    return "green" if word in GOOD else "red" if word in BAD else "dim" if word in ("-", "skipped") else "yellow"
+
+
+def ports_word(dc: DcResult) -> str:
+    """The AD well-known ports as one word: the worst state, with the ports in that state."""
+    if dc.ports is None:
+        return "-"
+    table = dc.ports.evidence.get("ports") or {}
+    for state in ("UNREACHABLE", "FILTERED", "NOT LISTENING"):
+        ports = [p for p, v in table.items() if isinstance(v, dict) and v.get("state") == state]
+        if ports:
+            return f"{_PORT_WORD[state]}:{','.join(ports)}"
+    return "listening" if table else dc.ports.outcome
+
+
+def cause_word(dc: DcResult) -> str:
+    return dc.walk.cause.id if dc.walk.cause else "inconclusive"
+
+
+def dc_dict(dc: DcResult, flows: FlowSet) -> dict[str, Any]:
+    diagnosis = report_dict(dc.walk, flows)
+    return {"name": dc.name, "fqdn": dc.fqdn, "address": dc.address, "guid": dc.guid,
+            "steps": diagnosis["steps"], "root_cause": diagnosis["root_cause"],
+            "inconclusive": diagnosis["inconclusive"], "ports": dc.ports.to_dict() if dc.ports else None}
+
+
+def to_json(result: SweepResult, flows: FlowSet) -> str:
+    return json.dumps({"forest": result.forest, "dcs": [dc_dict(dc, flows) for dc in result.dcs],
+                       "findings": result.findings,
+                       "discovery": [r.to_dict() for r in result.discovery]}, indent=2, default=str)
+
+
+def rows(result: SweepResult) -> list[list[str]]:
+    """The table's cells, words only: DC, address, one per check, AD ports, cause."""
+    return [[dc.fqdn, dc.address or "-", *(dc.outcome(node) for _, node in COLUMNS), ports_word(dc), cause_word(dc)]
+            for dc in result.dcs]
+
+
+HEADINGS = ["DC", "address", *(heading for heading, _ in COLUMNS), "AD ports", "cause"]
+
+
+def to_text(result: SweepResult, colour: bool = False) -> str:
+    table = [HEADINGS] + [[_inline(cell) for cell in row] for row in rows(result)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADINGS))]
+
+    def paint(cell: str, i: int, heading: bool) -> str:
+        text = cell.ljust(widths[i])
+        if heading or not colour or i < 2:
+            return text
+        return f"{_ANSI[colour_of(cell.split(':')[0])]}{text}\033[0m"
+
+    lines = ["  ".join(paint(c, i, n == 0) for i, c in enumerate(row)).rstrip() for n, row in enumerate(table)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += _summary(result)
+    return "\n".join(lines)
+
+
+def _summary(result: SweepResult) -> list[str]:
+    lines = [""] if result.dcs else [f"No DC found for {_inline(result.forest)}: "
+                                     f"{_inline(result.discovery[0].summary if result.discovery else '')}"]
+    for dc in result.dcs:
+        if dc.walk.cause is not None and dc.walk.cause.is_fault:
+            quote = dc.walk.cause.citations[0].quote if dc.walk.cause.citations else ""
+            lines.append(f"{dc.fqdn}: {dc.walk.cause.title} ({dc.walk.cause.id}). \"{quote}\"")
+        elif dc.walk.cause is None:
+            lines.append(f"{dc.fqdn}: could not be checked: {_inline(dc.walk.inconclusive or '')}")
+    for finding in result.findings:
+        lines.append(f"forest: {_inline(finding['detail'])} ({finding['cause']})")
+    return lines
+
+
+def to_markdown(result: SweepResult, flows: FlowSet) -> str:
+    lines = [f"## RPC sweep of {_inline(result.forest)}", "", "| " + " | ".join(HEADINGS) + " |",
+             "|" + "---|" * len(HEADINGS)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows(result)]
+    lines.append("")
+    for dc in result.dcs:
+        cause = dc.walk.cause
+        if cause is not None and cause.is_fault:
+            lines += [f"### {_inline(dc.fqdn)}: {cause.title} (`{cause.id}`)", ""]
+            lines += [f"> {c.quote}\n>\n> — {flows.sources[c.source].title}, section \"{c.section}\"\n"
+                      for c in cause.citations[:1] if c.source in flows.sources]
+            lines += [f"{i}. {fix}" for i, fix in enumerate(dc.walk.fixes(), 1)] + [""]
+    if result.findings:
+        lines += ["### Forest", ""] + [f"- {_inline(f['detail'])} (`{f['cause']}`)" for f in result.findings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,141 @@
+"""Every DC of a forest at once: find them (DC locator SRV records; signed in, the directory's NTDS
+Settings objects too), then run the 1753 tree against each as the source DC, all in parallel with
+one shared connect cache, so a forest of dead hosts costs about one timeout per batch.
+
+A DC with a finding gets the cause the 1753 tree names for that evidence: same engine, same
+citations. Forest-level findings (a DC the directory knows but DNS does not, or the reverse) cite
+document 000 through the causes that explain them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard import diagnose
+from wizard.diagnose import Runner
+from wizard.engine import FlowSet, Walk
+from wizard.engine.catalog import AD_WELL_KNOWN
+from wizard.engine.results import ProbeResult
+from wizard.engine.trail import Trail
+from wizard.engine.walk import ProbeCall
+from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE
+from wizard.probes.base import Session
+
+SYMPTOM = "ad-replication-1753"
+DEFAULT_CONCURRENCY = 16
+# the sweep's columns: a heading and the 1753 tree's node that fills it
+COLUMNS = (("alias", "cname"), ("A/AAAA", "host"), ("who answers", "identity"), ("EPM: DRS", "epm"),
+           ("DRS port", "dynamic-port"))
+
+
+@dataclass
+class DcResult:
+    fqdn: str
+    guid: str | None
+    trail: Trail
+    ports: ProbeResult | None = None  # the AD well-known ports in portqry's three states
+
+    @property
+    def walk(self) -> Walk:
+        return self.trail.walk
+
+    @property
+    def name(self) -> str:
+        return self.fqdn.split(".")[0].upper()
+
+    @property
+    def address(self) -> str | None:
+        value = self.walk.context.get("address")
+        return str(value) if value else None
+
+    def outcome(self, node: str) -> str:
+        """The outcome of one column's node: `-` where the walk never got there."""
+        return next((s.outcome for s in self.walk.steps if s.node == node), "-")
+
+
+@dataclass
+class SweepResult:
+    forest: str
+    dcs: list[DcResult] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    discovery: list[ProbeResult] = field(default_factory=list)
+
+    def exit_code(self) -> int:
+        """0 every DC healthy, 1 a cause found for at least one DC (or the forest), 2 some DC could not be
+        checked (or no DC was found at all)."""
+        if any(dc.walk.cause is not None and dc.walk.cause.is_fault for dc in self.dcs) or self.findings:
+            return EXIT_CAUSE
+        if not self.dcs or any(dc.walk.cause is None for dc in self.dcs):
+            return EXIT_UNSURE
+        return EXIT_OK
+
+
+def _call(probe: str, **params: Any) -> ProbeCall:
+    return ProbeCall("sweep", probe, params, "")
+
+
+def sweep(forest: str, dns_servers: list[str] | None, session: Session, flows: FlowSet,
+          concurrency: int = DEFAULT_CONCURRENCY, runner: Runner | None = None,
+          on_done: Callable[[DcResult], None] | None = None) -> SweepResult:
+    """Find the forest's DCs and diagnose each; `on_done` hears of each DC as it finishes (any thread)."""
+    result = SweepResult(forest)
+    located = diagnose.execute(_call("dc_locator", forest=forest, dns_servers=dns_servers), session, runner)
+    result.discovery.append(located)
+    fqdns = list(located.facts.get("dcs") or [])
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(check_dc, fqdn, forest, dns_servers, session, flows, runner) for fqdn in fqdns]
+        for future in as_completed(futures):
+            done = future.result()
+            result.dcs.append(done)
+            if on_done:
+                on_done(done)
+    result.dcs.sort(key=lambda dc: fqdns.index(dc.fqdn))
+    result.findings = _directory_findings(result, dns_servers, session, flows, runner)
+    return result
+
+
+def check_dc(fqdn: str, forest: str, dns_servers: list[str] | None, session: Session, flows: FlowSet,
+             runner: Runner | None = None) -> DcResult:
+    """One DC as the source of a failing replication: its own GUID first (for its _msdcs alias), then
+    the 1753 tree to the end, then its AD ports."""
+    own = diagnose.execute(_call("dc_guid", host=fqdn, dns_servers=dns_servers), session, runner)
+    guid = own.facts.get("guid")
+    context = diagnose.walk_context({"target": fqdn, "forest": forest, "dns_servers": dns_servers, "guid": guid})
+    trail = Trail(flows.flow(SYMPTOM), context)
+    diagnose.run(trail, session, runner=runner)
+    dc = DcResult(fqdn, guid, trail)
+    if dc.address:
+        dc.ports = diagnose.execute(_call("tcp_ports", address=dc.address, ports=list(AD_WELL_KNOWN)), session,
+                                    runner)
+    return dc
+
+
+def _directory_findings(result: SweepResult, dns_servers: list[str] | None, session: Session, flows: FlowSet,
+                        runner: Runner | None) -> list[dict[str, Any]]:
+    """Signed in: DCs the directory lists that DNS does not name, and the reverse (read from a DC whose
+    identity was verified, so the credentials go only to a DC known to be one)."""
+    if session.credentials is None:
+        return []
+    verified = next((dc for dc in result.dcs if dc.outcome("identity") == "match" and dc.address), None)
+    if verified is None:
+        return []
+    listed = diagnose.execute(_call("ntds_list", address=verified.address, forest=result.forest), session, runner)
+    result.discovery.append(listed)
+    directory = {dc["fqdn"]: dc for dc in listed.facts.get("directory_dcs") or [] if dc.get("fqdn")}
+    in_dns = {dc.fqdn for dc in result.dcs}
+    findings = [_finding("stale-ntds-settings", fqdn, f"{fqdn} has an NTDS Settings object (objectGUID "
+                         f"{entry['guid']}) but no DC locator record in DNS: stale metadata, or a DC that "
+                         "never registered.", flows) for fqdn, entry in sorted(directory.items()) if fqdn not in in_dns]
+    findings += [_finding("name-resolution-failure", fqdn, f"DNS names {fqdn} as a DC, but the directory has no "
+                          "NTDS Settings object for it: a leftover DC locator record.", flows)
+                 for fqdn in sorted(in_dns - set(directory))] if directory else []
+    return findings
+
+
+def _finding(cause_id: str, fqdn: str, detail: str, flows: FlowSet) -> dict[str, Any]:
+    cause = flows.causes[cause_id]
+    return {"cause": cause_id, "title": cause.title, "dc": fqdn, "detail": detail,
+            "citations": [c.to_dict() for c in cause.citations]}
