@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wizard.engine import FlowSet
+from wizard.engine import NO_FAULT_FOUND, FlowSet
 from wizard.report import _cell, _inline, report_dict
 from wizard.sweep import COLUMNS, DcResult, SweepResult
 
-GOOD = {"matches-target", "resolved", "match", "registered", "listening", "no-fault-found"}
+GOOD = {"matches-target", "resolved", "match", "registered", "listening"}
 BAD = {"other-host", "missing", "not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable",
        "not-listening"}
 _ANSI = {"green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m", "dim": "\033[2m"}
@@ -22,7 +22,14 @@ _PORT_WORD = {"LISTENING": "listening", "NOT LISTENING": "not-listening", "FILTE
               "UNREACHABLE": "unreachable"}
 
 
-def colour_of(word: str) -> str:
+def cell_colour(column: int, word: str) -> str:
+    """The colour of one cell: the DC and its address none; a cause red, no fault green, inconclusive
+    yellow; a check's outcome by what it means."""
+    if column in PLAIN_COLUMNS:
+        return ""
+    if column == CAUSE_COLUMN:
+        return "green" if word == NO_FAULT_FOUND else "yellow" if word == "inconclusive" else "red"
+    word = word.split(":")[0]
     return "green" if word in GOOD else "red" if word in BAD else "dim" if word in ("-", "skipped") else "yellow"
 
 
@@ -56,12 +63,13 @@ def to_json(result: SweepResult, flows: FlowSet) -> str:
 
 
 def rows(result: SweepResult) -> list[list[str]]:
-    """The table's cells, words only: DC, address, one per check, AD ports, cause."""
-    return [[dc.fqdn, dc.address or "-", *(dc.outcome(node) for _, node in COLUMNS), ports_word(dc), cause_word(dc)]
+    """The table's cells, words only: DC, cause, address, one per check, AD ports."""
+    return [[dc.fqdn, cause_word(dc), dc.address or "-", *(dc.outcome(node) for _, node in COLUMNS), ports_word(dc)]
             for dc in result.dcs]
 
 
-HEADINGS = ["DC", "address", *(heading for heading, _ in COLUMNS), "AD ports", "cause"]
+HEADINGS = ["DC", "cause", "address", *(heading for heading, _ in COLUMNS), "AD ports"]
+CAUSE_COLUMN, PLAIN_COLUMNS = 1, (0, 2)
 
 
 def to_text(result: SweepResult, colour: bool = False) -> str:
@@ -70,9 +78,8 @@ def to_text(result: SweepResult, colour: bool = False) -> str:
 
     def paint(cell: str, i: int, heading: bool) -> str:
         text = cell.ljust(widths[i])
-        if heading or not colour or i < 2:
-            return text
-        return f"{_ANSI[colour_of(cell.split(':')[0])]}{text}\033[0m"
+        style = "" if heading or not colour else cell_colour(i, cell)
+        return f"{_ANSI[style]}{text}\033[0m" if style else text
 
     lines = ["  ".join(paint(c, i, n == 0) for i, c in enumerate(row)).rstrip() for n, row in enumerate(table)]
     lines.insert(1, "  ".join("-" * w for w in widths))

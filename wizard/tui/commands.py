@@ -47,6 +47,14 @@ class ChecksProvider(ListProvider):
             yield f"Run check {name}", spec.description, partial(self.app.push_screen, CheckScreen(name))
 
 
+class SweepProvider(ListProvider):
+    def items(self) -> Iterable[Item]:
+        from wizard.tui.screens.sweep import SweepScreen
+
+        yield ("Sweep the forest", "every DC: the 1753 checks on each, all at once (as rpc-wizard sweep)",
+               lambda: self.app.push_screen(SweepScreen()))
+
+
 class NodesProvider(ListProvider):
     """The step screen's own: jump to any node, the steps passed over recorded as not checked."""
 
