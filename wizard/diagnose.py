@@ -8,16 +8,16 @@ with them impacket and dnspython, load only when the first live check runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.engine.names import check_address, check_guid, check_host
+from wizard.engine.names import check_address, check_guid, check_host, is_valid_address
 from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
 from wizard.engine.walk import Answer, ProbeCall
+from wizard.files import read_regular
 from wizard.probes.base import Session
 
 # run_probe's signature: (probe name, parameters, session) -> result; it never raises
@@ -44,27 +44,36 @@ def checked_context(given: Mapping[str, object], flag: str = "") -> tuple[dict[s
     it. Returns the context and notes on what was assumed; a WizardError names the first bad value
     (as `--target` when `flag` is "--", as `target` otherwise)."""
     context = {k: v for k, v in given.items() if v not in (None, "", [])}
-    notes: list[str] = []
-    for key in ("target", "dest", "forest"):
-        if context.get(key):
-            context[key] = check_host(str(context[key]), flag + key)
-    target = str(context.get("target") or "")
-    if not context.get("forest") and "." in target.strip("0123456789."):
-        context["forest"] = target.split(".", 1)[1]  # right unless the DC is in a child domain
-    for key in ("target", "dest"):
-        name = str(context.get(key) or "")
-        if name and "." not in name and context.get("forest"):  # dcdiag and repadmin print NetBIOS names
-            context[key] = f"{name}.{context['forest']}"
-            notes.append(f"{key} {name} taken as {context[key]} (give {flag}{key} to override)")
+    notes = _complete_names(context, flag)
     if context.get("guid"):
         context["guid"] = check_guid(str(context["guid"]))
     servers = context.get("dns_servers") or []
     servers = servers.replace(",", " ").split() if isinstance(servers, str) else servers
     context["dns_servers"] = [check_address(str(s), flag + "dns-server") for s in servers] or None
-    hosts_file = context.get("hosts_file")
-    if hosts_file and not Path(str(hosts_file)).is_file():
-        raise WizardError(f"{flag}hosts-file {hosts_file}: no such file")
+    if context.get("hosts_file"):
+        try:  # a regular file we may read: a FIFO given here would hold the dns_host check forever
+            read_regular(str(context["hosts_file"]), 0)
+        except WizardError as exc:
+            raise WizardError(f"{flag}hosts-file: {exc}") from None
     return context, notes
+
+
+def _complete_names(context: dict[str, object], flag: str) -> list[str]:
+    """Check target, dest and forest; take the forest from the target's domain and qualify NetBIOS-style
+    DC names with it (dcdiag and repadmin print those). Addresses stay as given (IPv6 has no dot either)."""
+    notes: list[str] = []
+    for key in ("target", "dest", "forest"):
+        if context.get(key):
+            context[key] = check_host(str(context[key]), flag + key)
+    target = str(context.get("target") or "")
+    if not context.get("forest") and "." in target and not is_valid_address(target):
+        context["forest"] = target.split(".", 1)[1]  # right unless the DC is in a child domain
+    for key in ("target", "dest"):
+        name = str(context.get(key) or "")
+        if name and "." not in name and not is_valid_address(name) and context.get("forest"):
+            context[key] = f"{name}.{context['forest']}"
+            notes.append(f"{key} {name} taken as {context[key]} (give {flag}{key} to override)")
+    return notes
 
 
 def live_runner() -> Runner:
@@ -94,7 +103,8 @@ def paste_answer(call: ProbeCall, text: str) -> Answer:
 
 def _about(call: ProbeCall) -> str:
     shown = {k: v for k, v in call.params.items() if v not in (None, "", []) and k != "interface"}
-    return ": " + ", ".join(f"{k}={v}" for k, v in shown.items()) if shown else ""
+    words = {k: ",".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in shown.items()}
+    return ": " + ", ".join(f"{k}={v}" for k, v in words.items()) if shown else ""
 
 
 def step(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None = None,

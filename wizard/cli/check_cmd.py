@@ -9,19 +9,20 @@ from wizard import WizardError, diagnose
 from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
-from wizard.engine.catalog import CATALOG
-from wizard.engine.params import check_params
+from wizard.engine.catalog import ADVERTISED, CATALOG
+from wizard.engine.params import ADVERTISED_NOTE, check_params, command_for, usage
+from wizard.engine.results import ProbeResult
 from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    lines = [f"  {name:<18} {', '.join(spec.params)}" for name, spec in CATALOG.items()]
+    lines = [f"  {name:<18} {usage(name)}" for name in CATALOG]
     p = command_parser(sub, "check", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Run one probe. Parameters as key=value; lists comma-separated.\n"
                                    "Exit codes: 0 ran (any outcome but error), 2 the check could not tell, "
-                                   "3 bad input.\n\nprobes and their parameters:\n" + "\n".join(lines),
+                                   "3 bad input.\n\nprobes and their parameters ([optional]):\n" + "\n".join(lines),
                        epilog="example: rpc-wizard check epm_map address=198.51.100.30")
     p.add_argument("probe", help="probe name (see above)")
     p.add_argument("params", nargs="*", metavar="key=value")
@@ -36,7 +37,7 @@ def parse_params(probe: str, items: list[str]) -> dict[str, object]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            raise WizardError(f"{item!r}: {probe} takes {', '.join(f'{a}=...' for a in CATALOG[probe].params)}")
+            raise WizardError(f"{item!r}: {probe} takes {usage(probe)}")
         given[key] = value
     return check_params(probe, given)
 
@@ -48,9 +49,16 @@ def run(args: argparse.Namespace) -> int:
     check_timeout(args.timeout)
     params = parse_params(probe, args.params)
     result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
+    result.command = command_for(probe, params)  # runnable as shown: no `advertised` among portqry's ports
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, default=str))
     else:
-        summary, command = clean(result.summary, PROSE_LIMIT), clean(result.command, PROSE_LIMIT)
-        print(f"[{result.outcome}] {summary}\n  Windows: {command}\n  ({result.elapsed_s:.2f} s)")
+        print(render(result, ADVERTISED in (params.get("ports") or [])))
     return EXIT_UNSURE if result.outcome == "error" else EXIT_OK
+
+
+def render(result: ProbeResult, advertised: bool) -> str:
+    commands = "\n           ".join(clean(line, PROSE_LIMIT) for line in result.command.splitlines())
+    note = f"\n  ({ADVERTISED_NOTE})" if advertised else ""
+    return (f"[{result.outcome}] {clean(result.summary, PROSE_LIMIT)}\n  Windows: {commands}{note}\n"
+            f"  ({result.elapsed_s:.2f} s)")

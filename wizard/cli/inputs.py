@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from wizard import WizardError
+from wizard.files import read_regular
 from wizard.probes.base import DEFAULT_TIMEOUT
 
 
@@ -38,12 +38,17 @@ def check_timeout(timeout: float) -> float:
 
 
 def read_input(path: str) -> str:
-    from wizard.parsers import decode_paste
+    """A paste from a regular file or `-` (standard input), decoded. At most the limit + 1 byte is read:
+    the one byte more says "too big" without reading on; a FIFO or a device is refused (wizard.files)."""
+    from wizard.parsers import MAX_BYTES, decode_paste
+    from wizard.parsers.cleanup import too_big
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise WizardError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if path == "-":
+        data, size, name = sys.stdin.buffer.read(MAX_BYTES + 1), None, "standard input"
+    else:
+        (data, size), name = read_regular(path, MAX_BYTES), path
+    if len(data) > MAX_BYTES:
+        raise too_big(name, size)
     return decode_paste(data)
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from wizard import WizardError
 from wizard.cli import command_parser
+from wizard.cli.inputs import read_input
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
-from wizard.parsers import MAX_BYTES, context_from, decode_paste, parse_text
+from wizard.parsers import context_from, parse_text
 from wizard.parsers.errorcodes import describe
 
 
@@ -28,20 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_bytes(path: str) -> bytes:
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        else:
-            with Path(path).open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise WizardError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return data
-
-
 def run(args: argparse.Namespace) -> int:
-    text = decode_paste(read_bytes(args.file))  # more than the limit raises a one-line WizardError
+    text = read_input(args.file)  # more than the limit, or not a regular file: a one-line WizardError
     if not text.strip():
         raise WizardError(f"{'standard input' if args.file == '-' else args.file} is empty: nothing to parse")
     parsed = parse_text(text)

@@ -24,6 +24,9 @@ class ProbeSpec:
     outcomes: tuple[str, ...]  # the probe's own outcomes
     facts: tuple[str, ...] = ()  # context keys the probe sets for later nodes
     command: str = ""  # the Windows equivalent: a template over the params, rendered by the engine's quoting
+    # the params `check` refuses to run without: at least those without a default in the probe's function;
+    # in a flow a missing value arrives as None and the probe says what it could not do
+    required: tuple[str, ...] = ()
 
 
 CATALOG: dict[str, ProbeSpec] = {
@@ -36,6 +39,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("matches-target", "other-host", "missing"),
             ("cname_target",),
             "nslookup -type=cname {guid}._msdcs.{forest} {dns_server}",
+            required=("guid", "forest", "target"),
         ),
         ProbeSpec(
             "dns_host",
@@ -44,6 +48,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("resolved", "not-found"),
             ("address", "resolved_from", "addresses"),
             "nslookup {host} {dns_server}",
+            required=("host",),
         ),
         ProbeSpec(
             "identity",
@@ -52,6 +57,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("match", "mismatch", "silent"),
             ("answered_by", "address"),
             "nbtstat -A {address}",
+            required=("address", "expected"),
         ),
         ProbeSpec(
             "resolution_source",
@@ -60,6 +66,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("hosts-file", "dns"),
             (),
             "type %SystemRoot%\\System32\\drivers\\etc\\hosts",
+            required=("resolved_from",),
         ),
         ProbeSpec(
             "epm_map",
@@ -68,6 +75,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("registered", "not-registered", "filtered", "refused", "unreachable"),
             ("endpoint_port",),
             "portqry -n {address} -e 135",
+            required=("address",),
         ),
         ProbeSpec(
             "epm_lookup",
@@ -76,6 +84,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("listed", "empty", "filtered", "refused", "unreachable"),
             ("endpoints",),
             "portqry -n {address} -e 135",
+            required=("address",),
         ),
         ProbeSpec(
             "tcp_ports",
@@ -84,6 +93,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("listening", "not-listening", "filtered", "unreachable"),
             (),
             "portqry -n {address} -o {ports}",
+            required=("address", "ports"),
         ),
         ProbeSpec(
             "ntds_lookup",
@@ -92,6 +102,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("found",),
             ("guid",),
             "repadmin /showobjmeta {dest} " + _NTDS_SETTINGS_DN,
+            required=("target", "dest"),
         ),
         ProbeSpec(
             "ntds_guid",
@@ -100,6 +111,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("match", "mismatch"),
             ("ntds_guid",),
             "repadmin /showobjmeta {target} " + _NTDS_SETTINGS_DN,
+            required=("address", "target", "guid"),
         ),
         ProbeSpec(
             "rpc_port_config",
@@ -108,6 +120,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("default", "valid", "too-small", "invalid"),
             (),
             "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\Internet",
+            required=("address",),
         ),
         ProbeSpec(
             "dc_locator",
@@ -116,6 +129,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("found", "none"),
             ("dcs",),
             "nslookup -type=srv _ldap._tcp.dc._msdcs.{forest} {dns_server}",
+            required=("forest",),
         ),
         ProbeSpec(
             "dc_guid",
@@ -124,6 +138,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("found",),
             ("guid",),
             "repadmin /showrepl {host}",
+            required=("host",),
         ),
         ProbeSpec(
             "ntds_list",
@@ -132,6 +147,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("found",),
             ("directory_dcs",),
             "repadmin /viewlist *",
+            required=("address",),
         ),
     )
 }

@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from wizard import WizardError
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
-from wizard.engine.names import PARAM_CHECKS, check_address
+from wizard.engine.commands import render_command
+from wizard.engine.names import PARAM_CHECKS, check_address, check_guid
 
 _LISTS = {"dns_servers", "addresses"}
+# what a person types is checked as the probes check what flows pass them, and the interface too: a UUID
+# that is not one is a typing mistake, not something for the server to refuse
+_CHECKS = {**PARAM_CHECKS, "interface": check_guid}
+ADVERTISED_NOTE = ("advertised: the TCP ports the endpoint mapper lists for its services (portqry -e 135 "
+                   "prints them); each was checked like the ports given")
+
+
+def usage(probe: str) -> str:
+    """`address=... [interface=...]`: what the probe takes, optional ones in brackets."""
+    spec = CATALOG[probe]
+    return " ".join(f"{p}=..." if p in spec.required else f"[{p}=...]" for p in spec.params)
 
 
 def check_params(probe: str, given: Mapping[str, str]) -> dict[str, object]:
     """Typed, checked parameters for `probe` from text values; blanks are left out; a WizardError names
-    the first parameter the probe does not take or a value that is not usable."""
+    the first parameter the probe does not take, a value that is not usable, or what is missing."""
     if probe not in CATALOG:
         raise WizardError(f"no check named {probe!r}; choose from: {', '.join(CATALOG)}")
-    allowed = CATALOG[probe].params
     params: dict[str, object] = {}
     for key, value in given.items():
-        if key not in allowed:
-            raise WizardError(f"{key}={value!r}: {probe} takes {', '.join(f'{a}=...' for a in allowed)}")
-        value = value.strip()
-        if not value:
-            continue
-        if key in _LISTS:
-            params[key] = [check_address(v.strip(), key) for v in value.split(",") if v.strip()]
-        elif key == "ports":
-            params[key] = parse_ports(value)
-        else:
-            params[key] = PARAM_CHECKS[key](value, key) if key in PARAM_CHECKS else value
+        if key not in CATALOG[probe].params:
+            raise WizardError(f"{key}={value!r}: {probe} takes {usage(probe)}")
+        if value.strip():
+            params[key] = _typed(key, value.strip())
+    missing = [name for name in CATALOG[probe].required if name not in params]
+    if missing:
+        raise WizardError(f"{probe} needs {', '.join(f'{m}=...' for m in missing)} (it takes {usage(probe)})")
     return params
+
+
+def _typed(key: str, value: str) -> object:
+    if key in _LISTS:
+        return check_addresses(value, key)
+    if key == "ports":
+        return parse_ports(value)
+    return _CHECKS[key](value, key) if key in _CHECKS else value
+
+
+def check_addresses(value: str | Sequence[object], what: str) -> list[str]:
+    """Addresses from "a,b" or a list, each item checked on its own: text is never taken apart into
+    characters. For any list of addresses that reaches a probe (dns_servers, addresses)."""
+    items = value.split(",") if isinstance(value, str) else value
+    return [check_address(str(v), what) for v in items if str(v).strip()]
 
 
 def parse_ports(text: str) -> list[int | str]:
@@ -44,3 +66,14 @@ def parse_ports(text: str) -> list[int | str]:
         else:
             raise WizardError(f"ports={text!r}: give ports 1-65535, `ad` or `advertised`, separated by commas")
     return ports
+
+
+def command_for(probe: str, params: Mapping[str, object]) -> str:
+    """The check's Windows command, runnable as shown. portqry -o takes port numbers only: `advertised`
+    becomes the portqry -e 135 that lists those ports (ADVERTISED_NOTE says so to the person)."""
+    ports = params.get("ports")
+    if not isinstance(ports, list) or ADVERTISED not in ports:
+        return render_command(CATALOG[probe].command, params)
+    numbers = [p for p in ports if p != ADVERTISED]
+    lines = [render_command(CATALOG[probe].command, {**params, "ports": numbers})] if numbers else []
+    return "\n".join(lines + [render_command(CATALOG["epm_lookup"].command, params)])

@@ -14,6 +14,7 @@ from wizard import WizardError
 from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command, render_param
 from wizard.engine.model import Cause, Flow, Node
+from wizard.engine.names import is_valid_address
 from wizard.engine.results import ProbeResult
 
 
@@ -54,6 +55,9 @@ class Answer:
 
 
 NOT_CHECKED = "skipped"  # the outcome of a node passed over by a jump
+# checks of the target's name: with an address as the target there is no name to check
+NAME_PROBES = ("dns_cname", "dns_host")
+ADDRESS_GIVEN = "address"  # the source of a name check passed over because the target is an address
 
 
 class Walk:
@@ -64,6 +68,9 @@ class Walk:
         self.cause: Cause | None = None
         self.inconclusive: str | None = None
         self._node: Node | None = flow.start
+        if is_valid_address(self.context.get("target")):
+            self.context.setdefault("address", self.context["target"])  # where the name checks would lead
+        self._pass_name_checks()
 
     @property
     def node(self) -> Node | None:
@@ -133,9 +140,13 @@ class Walk:
                                    command="\n".join(self._render(node.commands)), source="jump"))
         self._node = self.flow.nodes[node_id]
 
+    def node_commands(self) -> list[str]:
+        """The current node's Windows commands, filled in: what a person runs for this step by hand."""
+        return self._render(self._node.commands) if self._node else []
+
     def commands(self) -> list[str]:
         """Windows commands of the visited nodes, then of the cause; rendered, in order, without repeats."""
-        visited = [self.flow.nodes[step.node] for step in self.steps]
+        visited = [self.flow.nodes[step.node] for step in self.steps if step.source != ADDRESS_GIVEN]
         templates = [c for node in visited for c in node.commands]
         templates += list(self.cause.commands) if self.cause else []
         return list(dict.fromkeys(self._render(templates)))
@@ -181,3 +192,14 @@ class Walk:
             self._node = None
         else:
             self._node = self.flow.nodes[to.next]
+            self._pass_name_checks()
+
+    def _pass_name_checks(self) -> None:
+        """With an address as the target, record a name check as skipped; its `skipped` transition leads
+        on (_advance passes the next name check the same way) to a check with something to ask: identity."""
+        target = self.context.get("target")
+        if self._node is not None and self._node.probe in NAME_PROBES and is_valid_address(target):
+            node = self._node
+            self._advance(Step(node.id, node.probe, NOT_CHECKED,
+                               f"{target} is an IP address: there is no name to resolve, so this check is skipped "
+                               "and the checks start at that address.", source=ADDRESS_GIVEN))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from wizard.lab import dnsrecords, hostfiles, netns, services, state
+from wizard.lab import dnsrecords, hostfiles, manydcs, netns, services, state
 from wizard.lab.provision import smb_conf
 from wizard.lab.runner import LabError, netns_argv, run
 from wizard.lab.topology import DC1, DC2, EXCHANGE_PORTS, MEMBER1, STATE_DIR
@@ -28,6 +28,7 @@ FAULTS: dict[str, str] = {
     "exchange-ports-closed": "EXCH1 listens on none of 6001/6002/6004",
     "exchange-6004-closed": "EXCH1 listens on 6001 and 6002 but not 6004",
     "dc-down": "DC2's network link is down",
+    "many-dcs": "30 more DCs in DNS (SRV, _msdcs CNAME, A), none real: 20 drop packets, 5 refuse, 5 are MEMBER1",
 }
 
 RPC_INTERNET_KEY = "HKLM\\Software\\Microsoft\\Rpc\\Internet"
@@ -129,6 +130,7 @@ _ACTIONS: dict[str, tuple[Action, Action]] = {
     "exchange-ports-closed": (lambda: services.stop_listeners(EXCHANGE_PORTS), _open_exchange),
     "exchange-6004-closed": (lambda: services.stop_listeners([6004]), _open_exchange),
     "dc-down": (lambda: netns.set_link(DC2, up=False), lambda: netns.set_link(DC2, up=True)),
+    "many-dcs": (manydcs.apply, manydcs.heal),
 }
 assert set(_ACTIONS) == set(FAULTS)
 

@@ -9,6 +9,7 @@ from wizard import WizardError
 
 MAX_BYTES = 5 * 1024 * 1024  # a dcdiag /v of a big forest is well under this; more is not a paste
 MAX_CHARS = MAX_BYTES
+LIMIT = f"{MAX_BYTES:,} bytes (5 MiB)"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
@@ -16,15 +17,17 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&"))
 
 
-def too_big(size: int) -> WizardError:
-    return WizardError(f"the text is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB "
-                       "(paste only the failing part)")
+def too_big(what: str, size: int | None) -> WizardError:
+    """Over the limit, in exact numbers: the size when it is known (a file's), else "more than" the limit
+    (standard input, read no further than one byte past it)."""
+    over = f"is {size:,} bytes; the limit is {LIMIT}" if size is not None else f"is more than the limit of {LIMIT}"
+    return WizardError(f"{what} {over}: paste only the failing part")
 
 
 def decode_paste(data: bytes) -> str:
     """Text from bytes as Windows writes them: UTF-16 (with or without BOM), UTF-8, else cp1252; LF line ends."""
     if len(data) > MAX_BYTES:
-        raise too_big(len(data))
+        raise too_big("the text", len(data))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", "replace")
     elif data.startswith(b"\xef\xbb\xbf"):

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 def parse_text(text: str) -> ParsedPaste:
     """Detect the outputs in a paste (several may be pasted together) and read their facts."""
     if len(text) > MAX_CHARS:
-        raise too_big(len(text.encode("utf-8", "replace")))
+        raise too_big("the text", len(text.encode("utf-8", "replace")))
     clean = clean_text(text)
     found = sorted(_run_all(clean), key=lambda f: (f.kind not in REPORTS, f.pos))
     if not found and not clean.strip():

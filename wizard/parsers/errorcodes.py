@@ -10,6 +10,7 @@ the endpoint mapper puts on the wire (0x16c9a0d6, EP_S_NOT_REGISTERED) as 1753.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -90,15 +91,22 @@ def normalise(value: int) -> int:
 
 def scan(text: str) -> list[tuple[int, int]]:
     """(position, code) of every failure code reported in the text, by number, symbol or message."""
-    benign = [m.span() for m in _BENIGN.finditer(text)]
-    found: list[tuple[int, int]] = []
-    for m in _REPORTED.finditer(text):
-        value = to_int(m.group("num"))
-        if value and not any(a <= m.start() < b for a, b in benign):
-            found.append((m.start("num"), value))
+    found = [(m.start("num"), value) for m in _not_benign(text) if (value := to_int(m.group("num")))]
     found += [(m.start(), BY_SYMBOL[m.group(1)]) for m in _SYMBOL.finditer(text)]
     found += [(m.start(), value) for rx, value in _PHRASES for m in rx.finditer(text)]
     return sorted(found)
+
+
+def _not_benign(text: str) -> Iterator[re.Match[str]]:
+    """The reported codes that do not start inside a benign span. Both come in text order, so one pass
+    over each suffices: a paste of many benign lines stays linear, not codes x spans."""
+    spans = _BENIGN.finditer(text)
+    span = next(spans, None)
+    for m in _REPORTED.finditer(text):
+        while span is not None and span.end() <= m.start():
+            span = next(spans, None)
+        if span is None or m.start() < span.start():
+            yield m
 
 
 def codes_in(text: str) -> list[int]:

@@ -42,8 +42,8 @@ class WizardApp(App[int]):
     COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider, SweepProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
-        Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True,
-                tooltip="Every check, every step of this flow, every symptom"),
+        Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True, show=False,
+                tooltip="Every check, every step of this flow, every symptom"),  # the footer docks it on the right
     ]
 
     def __init__(self, inputs: Inputs | None = None, flows: FlowSet | None = None, runner: Runner | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from rich.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from wizard.engine.catalog import CATALOG
@@ -62,7 +63,8 @@ class NodesProvider(ListProvider):
         screen = self.screen
         walk = screen.diagnosis.walk  # type: ignore[attr-defined]
         for node in walk.flow.nodes.values():
-            yield f"Go to step {node.id}", walk.render(node.question), partial(screen.jump, node.id)
+            # palette help is console markup: "[endpoint_port]" (a value not known yet) must stay text
+            yield f"Go to step {node.id}", escape(walk.render(node.question)), partial(screen.jump, node.id)
 
 
 class ExportProvider(ListProvider):

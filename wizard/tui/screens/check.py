@@ -18,7 +18,7 @@ from wizard.engine.params import check_params
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
 from wizard.probes.base import Session
-from wizard.tui.widgets.evidence import outcome_style, render_evidence
+from wizard.tui.widgets.evidence import render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",
                 "expected": "the host that should answer", "dest": "the destination DC", "forest": "forest root",
@@ -87,9 +87,7 @@ class CheckScreen(ModalScreen[None]):
         step = Step("check", result.probe, result.outcome, result.summary, dict(result.evidence), result.command,
                     result.elapsed_s)
         self.query_one("#check-result", Static).update(Group(
-            Text.assemble((result.outcome, f"bold {outcome_style(result.outcome)}"), "  ", clean_text(result.summary),
-                          (f"  ({result.elapsed_s:.2f} s)", "dim")),
-            Text.assemble(("Windows: ", "bold"), clean_text(result.command)),
+            Text(clean_text(result.summary)), Text.assemble(("Windows: ", "bold"), clean_text(result.command)),
             render_evidence(step)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

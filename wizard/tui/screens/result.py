@@ -41,21 +41,22 @@ def cause_view(data: dict) -> Group:
 
 def inconclusive_view(data: dict) -> Group:
     return Group(Text("Inconclusive", "bold yellow"), Text(""), Text(clean_text(data["inconclusive"] or "")), Text(""),
-                 Text("Press m to answer that step yourself, or p to paste the output of its command.", "cyan"))
+                 Text("Press m to answer that step yourself, or p to paste the output of its command.", "cyan"),
+                 Text(""))
 
 
 class ResultScreen(Screen[str | None]):
     COMMANDS = Screen.COMMANDS | {ExportProvider}
     BINDINGS = [
         Binding("t", "copy_ticket", "Copy ticket", id="result.copy_ticket", tooltip="The Markdown ticket"),
-        Binding("y", "copy_commands", "Copy all commands", id="result.copy_commands"),
-        Binding("c", "copy_command", "Copy command", id="result.copy_command", tooltip="The highlighted command"),
-        Binding("s", "save_ticket", "Save ticket", id="result.save_ticket", tooltip="Write the ticket to a file"),
-        Binding("b,left", "back", "Back a step", id="result.back"),
-        Binding("m", "answer", "Answer step", id="result.answer"),
-        Binding("p", "paste", "Paste output", id="result.paste"),
+        Binding("y", "copy_commands", "Copy all", id="result.copy_commands"),
+        Binding("c", "copy_command", "Copy one", id="result.copy_command", tooltip="The highlighted command"),
+        Binding("s", "save_ticket", "Save", id="result.save_ticket", tooltip="Write the ticket to a file"),
+        Binding("b,left", "back", "Back", id="result.back"),
+        Binding("m", "answer", "Answer", id="result.answer"),
+        Binding("p", "paste", "Paste", id="result.paste"),
         Binding("escape", "steps", "Steps", id="result.steps"),
-        Binding("n", "app.restart", "New diagnosis", id="result.new"),
+        Binding("n", "app.restart", "New", id="result.new"),
     ]
 
     def __init__(self, diagnosis: Diagnosis) -> None:

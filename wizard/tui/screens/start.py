@@ -17,7 +17,7 @@ from wizard.engine.model import Symptom
 
 def symptom_option(symptom: Symptom) -> Option:
     codes = "  ".join(f"{c.decimal} / {c.hex}" for c in symptom.codes)
-    seen = "; ".join(a.where for a in symptom.seen_in[:4])
+    seen = "; ".join(list(dict.fromkeys(a.where for a in symptom.seen_in))[:4])
     prompt = Text.assemble((symptom.title, "bold"), "\n", (codes, "cyan"), "\n", (f"seen in: {seen}", "dim"))
     return Option(prompt, id=symptom.id)
 

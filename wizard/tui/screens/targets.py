@@ -15,17 +15,20 @@ from wizard.engine.model import Symptom
 from wizard.probes.base import Credentials
 from wizard.tui import validators
 
-# field id -> (label, what it means when the symptom does not say, validator factory)
+# field id -> (label, an example, what it means when the symptom does not say, validator factory)
 FIELDS = {
-    "target": ("Target", "the computer the failing call goes to", lambda: validators.host("target", required=True)),
-    "dest": ("Destination DC", "the DC that logs the error", lambda: validators.host("destination")),
-    "forest": ("Forest root", "the forest root domain (default: the target's domain)",
+    "target": ("Target", "dc2.contoso.com", "the computer the failing call goes to",
+               lambda: validators.host("target", required=True)),
+    "dest": ("Destination DC", "dc1.contoso.com", "the DC that logs the error", lambda: validators.host("destination")),
+    "forest": ("Forest root", "contoso.com", "the forest root domain (default: the target's domain)",
                lambda: validators.host("forest")),
-    "guid": ("NTDS Settings GUID", "objectGUID of the source DC's NTDS Settings (dcdiag / repadmin)",
-             validators.guid),
-    "dns_servers": ("DNS servers", "the DNS servers the destination uses (ipconfig /all), commas between",
+    "guid": ("NTDS Settings GUID", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+             "objectGUID of the source DC's NTDS Settings (dcdiag / repadmin)", validators.guid),
+    "dns_servers": ("DNS servers", "10.0.0.10, 10.0.0.11",
+                    "the DNS servers the destination uses (ipconfig /all), commas between",
                     lambda: validators.addresses("DNS server")),
-    "hosts_file": ("Hosts file", "a HOSTS file copied from the destination (default: this machine's)", None),
+    "hosts_file": ("Hosts file", "/path/to/hosts", "a HOSTS file copied from the destination (default: this "
+                   "machine's)", None),
 }
 
 
@@ -42,6 +45,7 @@ class TargetsScreen(Screen):
     def __init__(self, symptom: Symptom, inputs) -> None:
         super().__init__()
         self.symptom, self.inputs = symptom, inputs
+        self.help_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,21 +53,29 @@ class TargetsScreen(Screen):
             yield Static(Text(self.symptom.title, "bold"), id="symptom-title")
             yield Static(self.symptom.summary, classes="hint")
             for key in self._fields():
-                label, default_help, make = FIELDS[key]
-                yield Label(label, classes="field-label")
-                yield Input(_text(self.inputs.context.get(key)), id=key, placeholder=default_help,
-                            validators=[make()] if make else [])
-                yield Static(self.symptom.context.get(key, default_help), classes="field-help", id=f"{key}-help")
-            yield Label("Account (optional, for read-only LDAP and registry checks)", classes="field-label")
-            yield Input(self.inputs.user or "", id="user", placeholder="DOMAIN\\user or user@domain",
-                        validators=[validators.Account()])
-            yield Input(id="password", password=True, placeholder="password (or set KRB5CCNAME for a ticket)")
-            yield Label("Timeout per check (seconds)", classes="field-label")
-            yield Input(f"{self.inputs.timeout:g}", id="timeout", validators=[validators.Timeout()])
+                label, example, default_help, make = FIELDS[key]
+                field = Input(_text(self.inputs.context.get(key)), id=key, placeholder=example,
+                              validators=[make()] if make else [])
+                yield from self._field(label, field, self.symptom.context.get(key, default_help))
+            account = Input(self.inputs.user or "", id="user", validators=[validators.Account()],
+                            placeholder="DOMAIN\\user or user@domain (optional)")
+            yield from self._field("Account", account, "for read-only LDAP and registry checks; empty skips them")
+            yield from self._field("Password", Input(id="password", password=True, placeholder="never shown"),
+                                   "or set KRB5CCNAME to a ticket cache before starting rpc-wizard")
+            yield from self._field("Timeout (s)", Input(f"{self.inputs.timeout:g}", id="timeout",
+                                                        validators=[validators.Timeout()]),
+                                   "per connection; a host that drops packets costs about this much")
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Start diagnosis", id="start", variant="primary")
         yield Footer()
+
+    def _field(self, label: str, field: Input, help_text: str) -> ComposeResult:
+        self.help_texts[str(field.id)] = help_text  # shown again once a mistake is corrected
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield field
+        yield Static(help_text, classes="field-help", id=f"{field.id}-help")
 
     def _fields(self) -> list[str]:
         """The fields this symptom uses (its context), target and DNS servers always."""
@@ -79,8 +91,7 @@ class TargetsScreen(Screen):
         if not help_line or event.validation_result is None:
             return
         failures = event.validation_result.failure_descriptions
-        key = str(event.input.id)
-        text = Text(failures[0], "red") if failures else Text(self.symptom.context.get(key, FIELDS[key][1]))
+        text = Text(failures[0], "red") if failures else Text(self.help_texts[str(event.input.id)])
         help_line.first(Static).update(text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -27,7 +27,7 @@ from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
 from wizard.tui.messages import ProbeFinished
 from wizard.tui.session import Diagnosis
-from wizard.tui.widgets.evidence import outcome_style, render_evidence
+from wizard.tui.widgets.evidence import render_evidence
 from wizard.tui.widgets.name_chain import NameChain
 from wizard.tui.widgets.rpc_workflow import RpcWorkflow
 from wizard.tui.widgets.step_list import PENDING, StepList
@@ -103,7 +103,8 @@ class WalkScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer offers only what makes sense now (hidden keys do nothing)."""
         done = self.diagnosis.walk.done
-        offered = {"run": not done, "run_all": not done and not self.run_all, "stop": self.run_all,
+        idle = self.running is None
+        offered = {"run": not done and idle, "run_all": not done and not self.run_all, "stop": self.run_all,
                    "answer": not done, "paste": not done, "back": self.trail.can_back,
                    "forward": self.trail.can_forward, "result": done}
         return offered.get(action, True)
@@ -122,9 +123,9 @@ class WalkScreen(Screen):
         else:
             self.query_one("#question", Static).update(Text(clean_text(walk.render(node.question)), "bold"))
             self.query_one("#why", Static).update(Text(clean_text(walk.render(node.why)), "italic"))
-            call = self.trail.pending()
+            commands = "\n".join(walk.node_commands())
             self.query_one("#command", Static).update(
-                Text.assemble(("Windows: ", "bold"), clean_text(call.command), ("   c copies it", "dim")))
+                Group(Text("On Windows (c copies):", "bold"), Text(clean_text(commands), "cyan")))
             self._show_status()
         self._show_step(walk.steps[-1] if walk.steps else None)
 
@@ -158,9 +159,7 @@ class WalkScreen(Screen):
         to = node.outcomes.get(step.outcome)
         where = (f"cause {to.cause}" if to and to.cause else f"step {to.next}" if to else "inconclusive")
         self.query_one("#branch", Static).update(Group(
-            Text.assemble((f"{step.node}: ", "bold"), (clean(step.outcome), outcome_style(step.outcome)),
-                          f"  →  {where}", (f"   ({step.elapsed_s:.2f} s, {step.source})", "dim")),
-            Text(clean_text(step.summary))))
+            Text.assemble((step.node, "bold"), "  →  ", (where, "bold")), Text(clean_text(step.summary))))
         self.query_one("#evidence", Static).update(render_evidence(step))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -193,6 +192,7 @@ class WalkScreen(Screen):
             return
         self.running = Running(call, self.trail.version, self.app.clock())  # type: ignore[attr-defined]
         self._ticker = self.set_interval(0.1, self._tick)
+        self.refresh_bindings()
         self.refresh_view()
         self._probe(call, self.trail.version)
 
@@ -229,6 +229,7 @@ class WalkScreen(Screen):
 
     def _stop_running(self) -> None:
         self.running = None
+        self.refresh_bindings()
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
@@ -267,8 +268,8 @@ class WalkScreen(Screen):
             self.action_result()
 
     def action_copy_command(self) -> None:
-        call = self.trail.pending()
-        commands = [call.command] if call else self.diagnosis.walk.commands()
+        walk = self.diagnosis.walk
+        commands = walk.node_commands() if walk.node else walk.commands()
         self.app.copy_text("\n".join(commands), "The command")  # type: ignore[attr-defined]
 
     def action_back(self) -> None:

@@ -29,7 +29,7 @@ EPT_S_NOT_REGISTERED = "0x16c9a0d6"
 _GOOD = ("resolved", "match", "registered", "listening", "listed", "matches-target", "found", "default", "valid",
          "dns")
 _BAD = ("not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable", "not-listening", "missing",
-        "other-host", "too-small", "invalid", "hosts-file", "empty")
+        "other-host", "too-small", "invalid", "hosts-file", "empty", "none")
 OUTCOME_STYLE: dict[str, str] = {
     **{o: "green" for o in _GOOD},
     **{o: "red" for o in _BAD},

@@ -11,6 +11,7 @@ from wizard.engine.walk import Walk
 from wizard.tui.widgets.evidence import outcome_style
 
 PENDING = "pending"
+MARKS = {"green": "✓", "red": "✗", "magenta": "!", "yellow": "–"}  # skipped and silent are not failures
 
 
 class StepList(OptionList):
@@ -19,7 +20,7 @@ class StepList(OptionList):
     def show(self, walk: Walk, running: bool = False) -> None:
         self.clear_options()
         for number, step in enumerate(walk.steps, 1):
-            mark = "·" if step.source == "jump" else "✓" if outcome_style(step.outcome) == "green" else "✗"
+            mark = MARKS.get(outcome_style(step.outcome), "–") if step.source != "jump" else "·"
             by = "" if step.source == "probe" else f" ({step.source})"
             label = Text.assemble(f"{number:>2} {mark} ", (step.node, "bold"), "\n    ",
                                   (clean(step.outcome, 40), outcome_style(step.outcome)), (by, "dim"))
