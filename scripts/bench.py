@@ -190,6 +190,8 @@ def bench_core() -> None:
         sample = "\n".join(p.read_text(errors="replace") for p in sorted(Path("tests/parsers/samples").glob("*")))
         big = (sample + "\n") * max(1, 1_000_000 // max(1, len(sample)))
         timed(f"parse_text on {len(big) // 1024} KiB of pasted samples", lambda: parse_text(big), 3)
+        netsetup = "NetpLsaOpenSecret: status: 0xc0000034\nerror 5\n" * 108_695  # issue 11 case 3: was quadratic
+        timed(f"parse_text on a {len(netsetup) / 1e6:.1f} MB netsetup-like paste", lambda: parse_text(netsetup), 1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -190,7 +190,16 @@ def test_the_password_never_appears_in_any_output(capsys, monkeypatch):
     (["check", "dns_cname", "guid=xyz"], "guid 'xyz'"),
     (["check", "identity", "address=127.0.0.1", "expected=dc2&calc"], "expected"),
     (["check", "tcp_ports", "address=127.0.0.1", "ports=135", "--timeout", "0"], "--timeout"),
-    (["check", "ntds_guid", "address=127.0.0.1", "--user", "admin"], "--user"),
+    (["check", "ntds_guid", "address=127.0.0.1", "target=dc2.lab", f"guid={'1' * 8}-2222-3333-4444-{'5' * 12}",
+      "--user", "admin"], "--user"),
+    # issue 11, case 8: a missing parameter, a list item or an interface that is not usable is bad input
+    (["check", "epm_map"], "epm_map needs address=..."),
+    (["check", "identity", "address=127.0.0.1"], "identity needs expected=..."),
+    (["check", "ntds_guid", "address=127.0.0.1", f"guid={'1' * 8}-2222-3333-4444-{'5' * 12}"],
+     "ntds_guid needs target=..."),
+    (["check", "identity", "address=127.0.0.1", "expected=dc2", "addresses=a&b"], "addresses 'a&b'"),
+    (["check", "identity", "address=127.0.0.1", "expected=dc2", "addresses=127.0.0.2,a&b"], "addresses 'a&b'"),
+    (["check", "epm_map", "address=127.0.0.1", "interface=not-a-uuid"], "interface 'not-a-uuid'"),
 ])
 def test_check_bad_input(capsys, argv, needle):
     line = assert_usage_error(*run(capsys, *argv))

@@ -3,8 +3,10 @@ with errors that name the file and the node."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,13 @@ REQUIRED_CAUSES = {"ad-ds-not-running", "stale-dns-record", "stale-hosts-entry",
 
 
 def seeds() -> Path:
+    """The source documents; a clone without them skips the quote tests, except in CI, which must check them."""
     found = find_seeds_dir()
-    assert found is not None, "source documents not found: set RPC_WIZARD_SEEDS or keep ../shared/seeds beside the repo"
+    if found is None:
+        reason = "source documents not found: set RPC_WIZARD_SEEDS or keep ../shared/seeds beside the repo"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
     return found
 
 
@@ -246,6 +253,17 @@ def test_cli_check_lists_problems_and_fails(broken, capsys):
     broken.edit(REPL, lambda d: _node(d, "epm").update(probe="nope"))
     assert main(["flows", "check", "--dir", str(broken.dir)]) == 1
     assert "node 'epm': unknown probe 'nope'" in capsys.readouterr().out
+
+
+def test_citation_tests_skip_without_seeds_but_fail_in_ci(monkeypatch):
+    """A user's clone has no ../shared/seeds (issue 11, case 12): say why the quote tests did not run."""
+    monkeypatch.setattr(sys.modules[__name__], "find_seeds_dir", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="source documents not found: set RPC_WIZARD_SEEDS"):
+        seeds()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true: source documents not found"):
+        seeds()
 
 
 def test_cli_check_with_missing_seeds_dir_is_usage_error(capsys):

@@ -18,7 +18,7 @@ def test_decode_windows_encodings(data):
 
 
 def test_decode_refuses_oversize():
-    with pytest.raises(WizardError, match="limit is 5 MB"):
+    with pytest.raises(WizardError, match=r"^the text is 5,242,881 bytes; the limit is 5,242,880 bytes \(5 MiB\)"):
         decode_paste(b"x" * (MAX_BYTES + 1))
 
 

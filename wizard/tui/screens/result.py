@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,15 +29,24 @@ def cause_view(data: dict) -> Group:
     parts = [Text(f"{root['title']}", "bold red" if root["id"] != "no-fault-found" else "bold green"),
              Text(root["id"], "dim"), Text(""), Text(" ".join(root["explanation"].split())), Text("")]
     for c in root["citations"]:
-        source = Text.assemble((c["title"] or c["source"], "bold"), f"\nsection \"{c['section']}\" ({c['source']})",
+        source = Text.assemble("— ", (c["title"] or c["source"], "bold"), f", section “{c['section']}” · {c['source']}",
                                style="dim")
         parts.append(Panel(Group(Text(f"“{c['quote']}”", "italic"), source), border_style="blue", padding=(0, 1)))
     if root["note"]:
         parts += [Text(""), Panel(Text(" ".join(root["note"].split())), title="Where the documents disagree",
                                   border_style="yellow")]
-    parts += [Text(""), Text("Fixes", "bold underline")]
-    parts += [Text(f"{i}. {clean_text(fix)}") for i, fix in enumerate(root["fixes"], 1)]
+    parts += [Text(""), Text("Fixes", "bold underline"), numbered(root["fixes"]), Text("")]
     return Group(*parts)
+
+
+def numbered(items: list[str]) -> Table:
+    """A numbered list whose wrapped lines stay indented under their text."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold")
+    table.add_column(ratio=1)
+    for i, item in enumerate(items, 1):
+        table.add_row(f"{i}.", Text(clean_text(item)))
+    return table
 
 
 def inconclusive_view(data: dict) -> Group:

@@ -116,6 +116,8 @@ def _address(walk: Walk) -> Link:
         return Link("address", address, state)
     others = [a for a in as_list(walk.context.get("addresses")) if clean(a) != address]
     more = f" (+{len(others)} more)" if others else ""
+    if _state(_last(walk, "identity"), ("match",), ("mismatch",)) == "bad":
+        state, more = "bad", more + ", another computer's"  # it resolved, but to the wrong place
     return Link("address", " ".join(p for p in (address or "?", _origin(walk, step, address)) if p) + more, state)
 
 
