@@ -126,6 +126,18 @@ def test_dc_down(lab, fault):
     assert raw.tcp_connect(lab.hosts["DC1"].address, 135, timeout=2) == "open"
 
 
+def test_many_dcs(lab, fault):
+    fault("many-dcs")
+    srv = raw.dns_answers(lab.dns_servers, f"_ldap._tcp.dc._msdcs.{lab.forest}", "SRV")
+    assert len(srv) == 32, srv
+    fakes = {answer.split()[-1].rstrip(".").lower() for answer in srv} - {h.fqdn for h in lab.hosts.values()}
+    assert len(fakes) == 30
+    assert raw.dns_answers(lab.dns_servers, f"fake01.{lab.forest}", "A") == ["198.51.100.101"]
+    assert raw.tcp_connect("198.51.100.101", 135, timeout=1) == "timeout"  # dropped
+    assert raw.dns_answers(lab.dns_servers, f"fake21.{lab.forest}", "A") == [lab.hosts["EXCH1"].address]
+    assert raw.dns_answers(lab.dns_servers, f"fake30.{lab.forest}", "A") == [lab.hosts["MEMBER1"].address]
+
+
 def test_every_fault_has_a_test():
     tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
     assert set(lab_api.FAULTS) <= tested

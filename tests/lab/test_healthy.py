@@ -101,4 +101,4 @@ def test_faults_lists_each_fault_on_one_line(lab):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert [line.split()[0] for line in lines] == list(lab_api.FAULTS)
-    assert len(lab_api.FAULTS) == 13
+    assert len(lab_api.FAULTS) == 14
