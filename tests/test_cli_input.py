@@ -217,10 +217,29 @@ def test_check_runs_a_live_probe_on_loopback(capsys, monkeypatch):
     port = _closed_port()
     code, out, err = run(capsys, "check", "tcp-ports", "address=127.0.0.1", f"ports={port}", "--format", "json")
     data = json.loads(out)
-    assert code == 0, err
+    assert code == 1, err  # as portqry: 1 = NOT LISTENING
     assert data["outcome"] == "not-listening"
     assert data["evidence"]["ports"][str(port)]["state"] == "NOT LISTENING"
     assert data["command"] == f"portqry -n 127.0.0.1 -o {port}"
+
+
+def test_check_tcp_ports_exits_as_portqry_and_takes_a_host_name(capsys, monkeypatch):
+    monkeypatch.setattr("wizard.diagnose.live_runner", LIVE_RUNNER)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        open_port = server.getsockname()[1]
+        code, out, err = run(capsys, "check", "tcp_ports", "address=localhost", f"ports={open_port}")
+        assert code == 0, err
+        assert "localhost resolved to 127.0.0.1" in out and f"TCP {open_port}: LISTENING" in out
+        code, out, _ = run(capsys, "check", "tcp_ports", "address=localhost", f"ports={open_port},{_closed_port()}")
+        assert code == 1 and "NOT LISTENING" in out
+
+
+def test_check_a_name_that_does_not_resolve_is_bad_input(capsys, monkeypatch):
+    monkeypatch.setattr("wizard.diagnose.live_runner", LIVE_RUNNER)
+    code, out, err = run(capsys, "check", "epm_map", "address=no-such-host.invalid")
+    assert code == 3 and "address=no-such-host.invalid" in err and "does not resolve" in err
 
 
 # --- help ---------------------------------------------------------------------------------------

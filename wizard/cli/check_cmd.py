@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 
 from wizard import WizardError, diagnose
 from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import ADVERTISED, CATALOG
+from wizard.engine.names import is_valid_address, is_valid_host
 from wizard.engine.params import ADVERTISED_NOTE, check_params, command_for, usage
 from wizard.engine.results import ProbeResult
 from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import DEFAULT_TIMEOUT, Session
+from wizard.probes.base import DEFAULT_TIMEOUT, Session, parallel
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     lines = [f"  {name:<18} {usage(name)}" for name in CATALOG]
     p = command_parser(sub, "check", formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Run one probe. Parameters as key=value; lists comma-separated.\n"
+                       description="Run one probe. Parameters as key=value; lists comma-separated. A host name "
+                                   "is accepted for address= (resolved here; the address used is shown).\n"
                                    "Exit codes: 0 ran (any outcome but error), 2 the check could not tell, "
-                                   "3 bad input.\n\nprobes and their parameters ([optional]):\n" + "\n".join(lines),
+                                   "3 bad input; tcp_ports exits as portqry does: 0 every port LISTENING, "
+                                   "1 some NOT LISTENING, 2 some FILTERED (or unreachable)."
+                                   "\n\nprobes and their parameters ([optional]):\n" + "\n".join(lines),
                        epilog="example: rpc-wizard check epm_map address=198.51.100.30")
     p.add_argument("probe", help="probe name (see above)")
     p.add_argument("params", nargs="*", metavar="key=value")
@@ -32,14 +37,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def parse_params(probe: str, items: list[str]) -> dict[str, object]:
+def parse_params(probe: str, items: list[str]) -> dict[str, str]:
     given: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             raise WizardError(f"{item!r}: {probe} takes {usage(probe)}")
         given[key] = value
-    return check_params(probe, given)
+    return given
+
+
+def resolve_address(given: dict[str, str], timeout: float) -> str | None:
+    """A host name typed as address= becomes the first address this machine's resolver (hosts file,
+    then DNS, as every other tool here would) gives for it; the words say which, so the person sees
+    what was checked. Bounded by the timeout: a resolver that hangs is left behind, not waited for."""
+    name = given.get("address", "").strip()
+    if not name or is_valid_address(name) or not is_valid_host(name):
+        return None  # an address, nothing, or garbage: check_params says what is wrong with the latter
+    found = parallel({"addresses": lambda: socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)}, timeout)
+    infos = found["addresses"]
+    if isinstance(infos, BaseException) or not infos:
+        why = "no answer in time" if isinstance(infos, TimeoutError) else "it does not resolve"
+        raise WizardError(f"address={name}: {why} here; give the address")
+    given["address"] = str(infos[0][4][0])
+    return f"{name} resolved to {given['address']} (this machine's resolver)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,13 +68,25 @@ def run(args: argparse.Namespace) -> int:
     if probe not in CATALOG:
         raise WizardError(f"no check named {args.probe!r}; choose from: {', '.join(CATALOG)}")
     check_timeout(args.timeout)
-    params = parse_params(probe, args.params)
+    given = parse_params(probe, args.params)
+    resolved = resolve_address(given, args.timeout) if "address" in CATALOG[probe].params else None
+    params = check_params(probe, given)
     result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
     result.command = command_for(probe, params)  # runnable as shown: no `advertised` among portqry's ports
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, default=str))
+        print(json.dumps({**result.to_dict(), "resolved": resolved}, indent=2, default=str))
     else:
-        print(render(result, ADVERTISED in (params.get("ports") or [])))
+        print((f"  {resolved}\n" if resolved else "") + render(result, ADVERTISED in (params.get("ports") or [])))
+    return exit_code(result)
+
+
+# portqry's own exit codes, which scripts around it already test for
+PORTQRY_EXIT = {"listening": EXIT_OK, "not-listening": 1, "filtered": 2, "unreachable": 2}
+
+
+def exit_code(result: ProbeResult) -> int:
+    if result.probe == "tcp_ports" and result.outcome in PORTQRY_EXIT:
+        return PORTQRY_EXIT[result.outcome]
     return EXIT_UNSURE if result.outcome == "error" else EXIT_OK
 
 
