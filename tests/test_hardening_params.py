@@ -65,7 +65,7 @@ def test_advertised_is_not_put_into_the_portqry_command(capsys, monkeypatch, loo
     command = json.loads(capsys.readouterr().out)["command"]
     assert command.splitlines() == [f"portqry -n 127.0.0.1 -o {port}", "portqry -n 127.0.0.1 -e 135"]
 
-    assert main(["check", "tcp_ports", "address=127.0.0.1", f"ports={port},advertised"]) == 0
+    assert main(["check", "tcp_ports", "address=127.0.0.1", f"ports={port},advertised"]) == 1
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert lines[1:3] == [f"Windows: portqry -n 127.0.0.1 -o {port}", "portqry -n 127.0.0.1 -e 135"]
     assert lines[3].startswith("(advertised: the TCP ports the endpoint mapper lists")
