@@ -4,6 +4,7 @@ a clock that stands still (so spinners and elapsed times are the same in every s
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,11 @@ REPLICATION = {"symptom": "ad-replication-1753",
 @pytest.fixture
 def runner() -> ScriptedRunner:
     return ScriptedRunner(STALE_A_RECORD)
+
+
+@pytest.fixture
+def gated() -> Iterator[ScriptedRunner]:
+    """A runner whose every call waits until the test opens `gated.gate` (always opened at the end)."""
+    runner = ScriptedRunner(STALE_A_RECORD, threading.Event())
+    yield runner
+    runner.gate.set()

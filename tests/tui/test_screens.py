@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import threading
 
 import pytest
 from rich.console import Console
@@ -195,48 +194,38 @@ async def test_back_never_reruns_and_a_new_answer_changes_the_cause():
         assert len(runner.calls) == ran  # going back and answering ran nothing
 
 
-async def test_keys_keep_working_while_a_check_runs_and_its_late_result_is_dropped():
-    gate = threading.Event()
-    runner = ScriptedRunner(STALE_A_RECORD, gate)
-    app = make_app(runner, **REPLICATION)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, WalkScreen, "the step screen")
-            await pilot.press("r")
-            await until(pilot, lambda: runner.calls, "the check to start")
-            assert app.screen.running is not None
-            assert "Running ntds_lookup" in shown(app.screen.query_one("#status", Static))
-            await pilot.press("m")  # the UI answers while the probe thread waits
-            await until(pilot, AnswerScreen, "the answer dialog")
-            await pilot.press("enter")  # the first answer the node allows: found
-            await until(pilot, lambda: app.diagnosis.walk.node.id == "cname", "the answer to land")
-            gate.set()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            steps = app.diagnosis.walk.steps
-            assert [(s.node, s.source) for s in steps] == [("dest-guid", "person")]  # the probe's came too late
-    finally:
-        gate.set()
+async def test_keys_keep_working_while_a_check_runs_and_its_late_result_is_dropped(gated):
+    app = make_app(gated, **REPLICATION)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, WalkScreen, "the step screen")
+        await pilot.press("r")
+        await until(pilot, lambda: gated.calls, "the check to start")
+        assert app.screen.running is not None
+        assert "Running ntds_lookup" in shown(app.screen.query_one("#status", Static))
+        await pilot.press("m")  # the UI answers while the probe thread waits
+        await until(pilot, AnswerScreen, "the answer dialog")
+        await pilot.press("enter")  # the first answer the node allows: found
+        await until(pilot, lambda: app.diagnosis.walk.node.id == "cname", "the answer to land")
+        gated.gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        steps = app.diagnosis.walk.steps
+        assert [(s.node, s.source) for s in steps] == [("dest-guid", "person")]  # the probe's came too late
 
 
-async def test_escape_stops_run_all_between_steps():
-    gate = threading.Event()
-    runner = ScriptedRunner(STALE_A_RECORD, gate)
-    app = make_app(runner, **REPLICATION)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, WalkScreen, "the step screen")
-            await pilot.press("a")
-            await until(pilot, lambda: runner.calls, "the first check")
-            await pilot.press("escape")
-            gate.set()
-            await until(pilot, lambda: app.diagnosis.walk.steps, "the first result")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert runner.probes == ["ntds_lookup"] and app.diagnosis.walk.node.id == "cname"
-            assert app.screen.running is None
-    finally:
-        gate.set()
+async def test_escape_stops_run_all_between_steps(gated):
+    app = make_app(gated, **REPLICATION)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, WalkScreen, "the step screen")
+        await pilot.press("a")
+        await until(pilot, lambda: gated.calls, "the first check")
+        await pilot.press("escape")
+        gated.gate.set()
+        await until(pilot, lambda: app.diagnosis.walk.steps, "the first result")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert gated.probes == ["ntds_lookup"] and app.diagnosis.walk.node.id == "cname"
+        assert app.screen.running is None
 
 
 async def test_pasted_output_answers_the_step_and_a_wrong_paste_says_why():

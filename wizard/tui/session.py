@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from wizard import report
 from wizard.diagnose import Runner
-from wizard.engine import FlowSet
+from wizard.engine import FlowSet, Walk
 from wizard.engine.trail import Trail
+from wizard.engine.untrusted import clean
 from wizard.probes.base import Session
 
 
@@ -20,7 +21,7 @@ class Diagnosis:
     notes: list[str] = field(default_factory=list)  # what was assumed about the inputs
 
     @property
-    def walk(self):
+    def walk(self) -> Walk:
         return self.trail.walk
 
     def ticket(self) -> str:
@@ -28,3 +29,8 @@ class Diagnosis:
 
     def exit_code(self) -> int:
         return report.exit_code(self.walk)
+
+
+def subtitle(walk: Walk) -> str:
+    """The header's second line on every screen of a diagnosis."""
+    return f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"

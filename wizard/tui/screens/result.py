@@ -16,11 +16,10 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard import report
-from wizard.engine.untrusted import clean, clean_text
+from wizard.engine.untrusted import clean_text
 from wizard.tui.commands import ExportProvider
-from wizard.tui.session import Diagnosis
-from wizard.tui.widgets.name_chain import NameChain
-from wizard.tui.widgets.rpc_workflow import RpcWorkflow
+from wizard.tui.session import Diagnosis, subtitle
+from wizard.tui.widgets.pictures import Pictures
 
 
 def cause_view(data: dict) -> Group:
@@ -82,18 +81,13 @@ class ResultScreen(Screen[str | None]):
                 yield Static(Text("Commands (c copies the highlighted one, y all of them)", "bold underline"))
                 yield OptionList(*[Option(Text(clean_text(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
                                  id="commands")
-            with VerticalScroll(id="pictures"):
-                yield Static("The RPC call, step by step", classes="panel-title")
-                yield RpcWorkflow(id="workflow")
-                yield Static("The name chain", classes="panel-title picture-title")
-                yield NameChain(id="chain")
+            yield Pictures(id="pictures")
         yield Footer()
 
     def on_mount(self) -> None:
         walk = self.diagnosis.walk
-        self.sub_title = f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"
-        self.query_one(RpcWorkflow).show(walk)
-        self.query_one(NameChain).show(walk)
+        self.sub_title = subtitle(walk)
+        self.query_one(Pictures).show(walk)
         self.query_one("#commands", OptionList).focus(scroll_visible=False)  # the cause first, commands below
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -22,14 +22,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wizard import WizardError, diagnose
-from wizard.engine.untrusted import clean, clean_text
+from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
 from wizard.tui.messages import ProbeFinished
-from wizard.tui.session import Diagnosis
+from wizard.tui.session import Diagnosis, subtitle
 from wizard.tui.widgets.evidence import render_evidence
-from wizard.tui.widgets.name_chain import NameChain
-from wizard.tui.widgets.rpc_workflow import RpcWorkflow
+from wizard.tui.widgets.pictures import Pictures
 from wizard.tui.widgets.step_list import PENDING, StepList
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -83,16 +82,12 @@ class WalkScreen(Screen):
                 yield Static("What the last check saw", id="last-title", classes="panel-title")
                 yield Static(id="branch")
                 yield Static(id="evidence")
-            with VerticalScroll(id="pictures"):
-                yield Static("The RPC call, step by step", classes="panel-title")
-                yield RpcWorkflow(id="workflow")
-                yield Static("The name chain", classes="panel-title picture-title")
-                yield NameChain(id="chain")
+            yield Pictures(id="pictures")
         yield Footer()
 
     def on_mount(self) -> None:
         walk = self.diagnosis.walk
-        self.sub_title = f"{walk.flow.symptom.id} · target {clean(walk.context.get('target'), 80)}"
+        self.sub_title = subtitle(walk)
         for note in self.diagnosis.notes:
             self.notify(clean_text(note), title="Assumed")
         self.refresh_view()
@@ -113,8 +108,7 @@ class WalkScreen(Screen):
         self.refresh_bindings()
         walk = self.diagnosis.walk
         self.query_one(StepList).show(walk, running=self.running is not None)
-        self.query_one(RpcWorkflow).show(walk)
-        self.query_one(NameChain).show(walk)
+        self.query_one(Pictures).show(walk)
         node = walk.node
         total = len(walk.steps) + (1 if node else 0)
         self.query_one("#where", Static).update(f"Step {total} · {node.id}" if node else "The end")
