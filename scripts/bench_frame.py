@@ -83,6 +83,7 @@ class Run:
     seconds: float
     rss_kib: int | None = None
     error: str | None = None
+    output: str = ""  # stdout and stderr together, for run_captured only
 
 
 def screen_text(raw: bytes) -> str:
@@ -144,6 +145,53 @@ def run_plain(argv: Sequence[str], env: dict[str, str], timeout: float = 60.0) -
         return Run(elapsed, error=None if code == 0 else f"exit code {code}")
     finally:
         os.close(pidfd)
+
+
+def run_captured(argv: Sequence[str], env: dict[str, str], timeout: float = 60.0, ok_codes: Sequence[int] = (0,),
+                 prefix: Sequence[str] = (), gnu_time: bool = False) -> Run:
+    """Run prefix + argv with stdout and stderr to one temporary file; time it to exit; keep its output.
+
+    prefix is a command that execs argv in place (`ip netns exec NS`: the pid stays the same), so the
+    child's /proc/PID/status VmHWM, polled while it runs, is argv's peak RSS (up to the last poll).
+    gnu_time puts GNU time between prefix and argv: an exact peak RSS, at the cost of one fork.
+    An exit code outside ok_codes makes the run a failure.
+    """
+    gnu = shutil.which("time", path="/usr/bin:/bin") if gnu_time else None
+    with tempfile.NamedTemporaryFile("w+b") as out, tempfile.NamedTemporaryFile("r") as rss_file:
+        full = [*prefix, *([gnu, "-f", "%M", "-o", rss_file.name] if gnu else []), *argv]
+        actions = [(os.POSIX_SPAWN_OPEN, 1, out.name, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, 1, 2)]
+        started = time.perf_counter()
+        pid = os.posix_spawn(full[0], full, env, file_actions=actions, setsid=True)
+        pidfd = os.pidfd_open(pid)
+        try:
+            deadline, status, hwm = time.monotonic() + timeout, None, None
+            while status is None and time.monotonic() < deadline:
+                status = _reap(pid, pidfd, min(deadline, time.monotonic() + POLL_INTERVAL))
+                if status is None and not gnu:
+                    hwm = _peak(hwm, _vm_hwm(pid))
+            elapsed = time.perf_counter() - started
+            if status is None:
+                _stop(pid, pidfd)
+                return Run(elapsed, hwm, f"did not exit within {timeout:.0f} s", _text(out))
+        finally:
+            os.close(pidfd)
+        if gnu:
+            lines = rss_file.read().strip().splitlines()
+            hwm = int(lines[-1]) if lines and lines[-1].isdigit() else None
+        code = os.waitstatus_to_exitcode(status)
+        return Run(elapsed, hwm, None if code in ok_codes else f"exit code {code}", _text(out))
+
+
+POLL_INTERVAL = 0.05  # seconds between two reads of a running child's VmHWM
+
+
+def _text(out) -> str:
+    out.seek(0)
+    return out.read().decode("utf-8", errors="replace")
+
+
+def _peak(a: int | None, b: int | None) -> int | None:
+    return max((x for x in (a, b) if x is not None), default=None)
 
 
 def peak_rss_plain(argv: Sequence[str], env: dict[str, str], timeout: float = 60.0) -> int | None:
