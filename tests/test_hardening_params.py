@@ -61,7 +61,7 @@ def loopback_135_closed():
 def test_advertised_is_not_put_into_the_portqry_command(capsys, monkeypatch, loopback_135_closed):
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
     port = _closed_port()
-    assert main(["check", "tcp_ports", "address=127.0.0.1", f"ports={port},advertised", "--format", "json"]) == 1  # NOT LISTENING, as portqry
+    assert main(["check", "tcp_ports", "address=127.0.0.1", f"ports={port},advertised", "--format", "json"]) == 1
     command = json.loads(capsys.readouterr().out)["command"]
     assert command.splitlines() == [f"portqry -n 127.0.0.1 -o {port}", "portqry -n 127.0.0.1 -e 135"]
 

@@ -207,3 +207,47 @@ def test_an_address_is_either_refused_before_io_or_a_real_address(address):
             assert result.outcome in (ERROR, "skipped")
             assert len(result.summary.splitlines()) == 1
         assert guard.attempts == []
+
+
+# --- the deadline of one call and what a result may keep (issue 11; servers in tests/hostile) -------------
+
+def test_each_call_gets_its_own_deadline_and_shares_the_caches():
+    from wizard.probes.base import DEADLINE_FACTOR
+
+    session = Session(timeout=0.2)
+    first, second = session.for_call(), session.for_call()
+    assert first.budget is not second.budget and session.budget.remaining() == float("inf")
+    assert first.budget.seconds == pytest.approx(0.2 * DEADLINE_FACTOR)
+    first.record_identity("127.0.0.1", "DC2.lab.example.", "match")
+    assert session.is_verified("127.0.0.1", "dc2.lab.example") and second.host_at("127.0.0.1") == "dc2.lab.example"
+
+
+def test_a_spent_budget_refuses_the_next_wait_with_its_reason():
+    from wizard.probes.base import Budget, CutShort
+
+    budget = Budget(0.0)
+    with pytest.raises(CutShort, match="0 s limit"):
+        budget.wait(1.0)
+    budget = Budget(10.0, max_bytes=2**20)
+    with pytest.raises(CutShort, match="more than 1 MB"):
+        budget.took(2**20 + 1)
+    result = run_guarded("epm_map", "cmd", lambda: (_ for _ in ()).throw(OSError("wrapped by a library")), budget)
+    assert result.summary == "epm_map: the server sent more than 1 MB for one check; stopped there"
+
+
+def test_what_a_result_keeps_is_cleaned_and_capped():
+    from wizard.probes.base import EVIDENCE_ITEMS_LIMIT, EVIDENCE_TEXT_LIMIT
+
+    def noisy(session: Session, address: str | None = None) -> ProbeResult:
+        return ProbeResult("epm_map", "registered", "name \x1b[2J\nsecond", {
+            "names": ["DC2\x1b]0;x\x07", *["x"] * 5000], "blob": "\x9b" + "A" * 10**6, "pair": ("a\x00", 1),
+            "big": 10**5000}, {"all": list(range(5000))})
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setitem(probe_run.PROBES, "epm_map", noisy)
+        result = run_probe("epm_map", {"address": "127.0.0.1"}, Session(timeout=1.0))
+    assert result.summary == "name [2J second"
+    assert result.evidence["names"][0] == "DC2]0;x" and len(result.evidence["names"]) == EVIDENCE_ITEMS_LIMIT
+    assert len(result.evidence["blob"]) == EVIDENCE_TEXT_LIMIT and result.evidence["pair"] == ("a", 1)
+    assert isinstance(result.evidence["big"], str)
+    assert len(result.facts["all"]) == 5000  # later probes need every fact; the probe caps them itself

@@ -1,4 +1,11 @@
-"""DNS probes: the _msdcs CNAME and the host's A/AAAA, asked of each DNS server separately."""
+"""DNS probes: the _msdcs CNAME and the host's A/AAAA, asked of each DNS server separately.
+
+Each question lasts at most one timeout, cut to what is left of the call's deadline (dnspython's
+lifetime covers its retries, a TCP retry after a truncated answer included). An answer keeps at most
+MAX_ANSWERS records. "Not found" is said only when every server whose word counts (the named ones,
+the destination's; else this machine's) answered that there is no record: a server that did not
+answer, or answered with the wrong query id, leaves the question open.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,12 @@ import dns.reversename
 
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import Session, parallel
+from wizard.probes.base import Session, in_parallel, parallel
 from wizard.probes.hostsfile import lookup_files
 
 SYSTEM = "system"  # the resolver configured on this machine (resolv.conf), as opposed to a named server
+MAX_ANSWERS = 50  # records kept from one answer: a host has a few addresses, a forest's SRV list can be long
+_NO_RECORD = ("nxdomain", "nodata")
 
 
 def _resolver(server: str, timeout: float) -> dns.resolver.Resolver:
@@ -38,10 +47,15 @@ def ask(server: str, name: str, rdtype: str, timeout: float) -> dict[str, Any]:
         return {"status": "timeout", "answers": []}
     except (dns.resolver.NoNameservers, dns.exception.DNSException, OSError, ValueError) as exc:
         return {"status": "error", "answers": [], "detail": str(exc).splitlines()[0][:200]}
-    answers = [r.to_text().rstrip(".").lower() if rdtype in ("CNAME", "PTR") else r.to_text() for r in answer]
+    records = list(answer)
+    answers = [r.to_text().rstrip(".").lower() if rdtype in ("CNAME", "PTR") else r.to_text()
+               for r in records[:MAX_ANSWERS]]  # to_text escapes any control byte in a name (\027)
     if rdtype == "SRV":
         answers = [a.rstrip(".").lower() for a in answers]
-    return {"status": "ok" if answers else "nodata", "answers": answers}
+    reply: dict[str, Any] = {"status": "ok" if answers else "nodata", "answers": answers}
+    if len(records) > MAX_ANSWERS:
+        reply["answers_total"] = len(records)
+    return reply
 
 
 def servers_of(dns_servers: list[str] | None) -> list[str]:
@@ -51,8 +65,9 @@ def servers_of(dns_servers: list[str] | None) -> list[str]:
 
 
 def ask_all(servers: list[str], name: str, rdtype: str, timeout: float) -> dict[str, dict[str, Any]]:
+    """The same question to each server at once; `timeout` bounds each (a probe passes session.wait())."""
     calls = {server: (lambda s=server: ask(s, name, rdtype, timeout)) for server in servers}
-    raw = parallel(calls, timeout)
+    raw = parallel(calls, timeout, grace=0.5)
     return {s: r if isinstance(r, dict) else {"status": "error", "answers": [], "detail": str(r)}
             for s, r in raw.items()}
 
@@ -70,8 +85,8 @@ def dns_cname(session: Session, guid: str | None, forest: str | None, target: st
         return ProbeResult("dns_cname", ERROR, "The forest root domain is unknown: give --forest.")
     qname = f"{guid.lower()}._msdcs.{forest}"
     servers = servers_of(dns_servers)
-    per_server = ask_all(servers, qname, "CNAME", session.timeout)
-    srv = ask(servers[0], f"_ldap._tcp.dc._msdcs.{forest}", "SRV", session.timeout)
+    per_server = ask_all(servers, qname, "CNAME", session.wait())
+    srv = ask(servers[0], f"_ldap._tcp.dc._msdcs.{forest}", "SRV", session.wait())
     evidence = {"name": qname, "servers": per_server, "dc_locator_srv": srv}
     targets = sorted({a for r in per_server.values() for a in r["answers"]})
     if targets:
@@ -82,11 +97,30 @@ def dns_cname(session: Session, guid: str | None, forest: str | None, target: st
                                evidence, facts)
         return ProbeResult("dns_cname", "other-host",
                            f"{qname} -> {', '.join(targets)}, not {target}.", evidence, facts)
-    if any(r["status"] in ("nxdomain", "nodata") for r in per_server.values()):
+    said_none = [s for s, r in per_server.items() if r["status"] in _NO_RECORD]
+    unanswered = [s for s in _deciding(servers) if s not in said_none]
+    if said_none and not unanswered:
         return ProbeResult("dns_cname", "missing", f"{qname} does not exist in DNS ({_statuses(per_server)}).",
                            evidence, {})
-    return ProbeResult("dns_cname", ERROR, f"No DNS server answered for {qname} ({_statuses(per_server)}).",
+    return ProbeResult("dns_cname", ERROR, _open_question(qname, unanswered, said_none, _statuses(per_server)),
                        evidence, {})
+
+
+def _deciding(servers: list[str]) -> list[str]:
+    """The servers whose "no such record" counts: the named ones (the destination's), else this machine's."""
+    return [s for s in servers if s != SYSTEM] or [SYSTEM]
+
+
+def _open_question(name: str, unanswered: list[str], said_none: list[str], statuses: str) -> str:
+    """Why "not found" cannot be said: who did not answer, and who did say there is no record."""
+    if not said_none:
+        return f"No DNS server answered for {name} ({statuses})."
+    return (f"{_names(unanswered)} did not answer for {name}; {_names(said_none)} said there is no such "
+            f"record, which does not tell what the others hold ({statuses}).")
+
+
+def _names(servers: list[str]) -> str:
+    return ", ".join("this machine's resolver" if s == SYSTEM else s for s in servers)
 
 
 def _statuses(per_server: dict[str, dict[str, Any]]) -> str:
@@ -98,8 +132,9 @@ def dns_host(session: Session, host: str | None, dns_servers: list[str] | None =
     if not host:
         return ProbeResult("dns_host", ERROR, "No host name to resolve.")
     servers = servers_of(dns_servers)
-    calls = {f"{s} {t}": (lambda s=s, t=t: ask(s, host, t, session.timeout)) for s in servers for t in ("A", "AAAA")}
-    raw = parallel(calls, session.timeout)
+    wait = session.wait()
+    calls = {f"{s} {t}": (lambda s=s, t=t: ask(s, host, t, wait)) for s in servers for t in ("A", "AAAA")}
+    raw = in_parallel(session, calls)
     per_server = {s: {t: raw[f"{s} {t}"] if isinstance(raw[f"{s} {t}"], dict) else
                       {"status": "error", "answers": []} for t in ("A", "AAAA")} for s in servers}
     files = lookup_files(host, hosts_file)
@@ -111,23 +146,32 @@ def dns_host(session: Session, host: str | None, dns_servers: list[str] | None =
     answering = per_server[servers[0]]["A"]["status"] != "timeout"  # a silent server would cost another timeout
     if files:
         address = next(iter(files.values()))[0]
-        evidence["ptr"] = _ptr(servers[0], address, session.timeout) if answering else {"status": "not asked"}
+        evidence["ptr"] = _ptr(servers[0], address, session) if answering else {"status": "not asked"}
         note = f" (DNS says {', '.join(sorted(set(dns_addresses)))})" if dns_addresses else ""
         return ProbeResult("dns_host", "resolved", f"{host} -> {address} from {next(iter(files))}{note}.",
                            evidence, {"address": address, "resolved_from": "hosts-file",
                                       "addresses": next(iter(files.values()))})
     if dns_addresses:
         address = dns_addresses[0]
-        evidence["ptr"] = _ptr(servers[0], address, session.timeout) if answering else {"status": "not asked"}
+        evidence["ptr"] = _ptr(servers[0], address, session) if answering else {"status": "not asked"}
         extra = f"; conflicting answers: {'; '.join(conflicts)}" if conflicts else ""
-        return ProbeResult("dns_host", "resolved", f"{host} -> {address} from DNS ({servers[0]}){extra}.",
+        source = next(s for s in servers if address in per_server[s]["A"]["answers"] + per_server[s]["AAAA"]["answers"])
+        return ProbeResult("dns_host", "resolved", f"{host} -> {address} from DNS ({source}){extra}.",
                            evidence, {"address": address, "resolved_from": "dns",
                                       "addresses": list(dict.fromkeys(dns_addresses))})
-    statuses = [per_server[s][t]["status"] for s in servers for t in ("A", "AAAA")]
-    if any(st in ("nxdomain", "nodata") for st in statuses):
+    said_none = [s for s in servers if _no_record(per_server[s])]
+    unanswered = [s for s in _deciding(servers) if s not in said_none]
+    if said_none and not unanswered:
         return ProbeResult("dns_host", "not-found", f"{host} has no A/AAAA record and no hosts-file entry.",
                            evidence, {})
-    return ProbeResult("dns_host", ERROR, f"No DNS server answered for {host}.", evidence, {})
+    statuses = ", ".join(f"{s}: {r['A']['status']}" for s, r in per_server.items())
+    return ProbeResult("dns_host", ERROR, _open_question(host, unanswered, said_none, statuses), evidence, {})
+
+
+def _no_record(reply: dict[str, dict[str, Any]]) -> bool:
+    """The server answered that the name has no address: no such name, or neither A nor AAAA records."""
+    statuses = (reply["A"]["status"], reply["AAAA"]["status"])
+    return "nxdomain" in statuses or all(st in _NO_RECORD for st in statuses)
 
 
 def _conflicts(per_server: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
@@ -140,11 +184,11 @@ def _conflicts(per_server: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     return found
 
 
-def _ptr(server: str, address: str, timeout: float) -> dict[str, Any]:
+def _ptr(server: str, address: str, session: Session) -> dict[str, Any]:
     if server != SYSTEM and not is_valid_address(server):
         return {"status": "error", "answers": []}
     try:
         name = dns.reversename.from_address(address).to_text()
     except (dns.exception.DNSException, ValueError):
         return {"status": "error", "answers": []}
-    return ask(server, name, "PTR", timeout)
+    return ask(server, name, "PTR", session.wait())

@@ -1,7 +1,14 @@
-"""Endpoint-mapper probes over ncacn_ip_tcp:ADDRESS[135], with timeouts impacket does not set itself."""
+"""Endpoint-mapper probes over ncacn_ip_tcp:ADDRESS[135], bounded by the call's deadline.
+
+impacket's own TCP transport waits per read only (a server that trickles fragments holds it for ever)
+and reads a bind answer with a single recv (a server that hangs up gives "unpack requires a buffer").
+BoundedTransport reads whole PDUs through a BoundedSocket instead: every read ends at the deadline,
+counts against the byte cap, and a hang-up or non-RPC answer is said in plain words.
+"""
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
 from impacket.dcerpc.v5 import epm, transport
@@ -10,10 +17,57 @@ from impacket.uuid import bin_to_string, uuidtup_to_bin
 
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import FILTERED, NOT_LISTENING, UNREACHABLE, Session
+from wizard.engine.untrusted import clean
+from wizard.probes.base import FILTERED, NOT_LISTENING, UNREACHABLE, BoundedSocket, Garbled, Session, open_tcp
 
 EPT_S_NOT_REGISTERED = 0x16C9A0D6
 _STATE_OUTCOME = {FILTERED: "filtered", NOT_LISTENING: "refused", UNREACHABLE: "unreachable"}
+MAX_ENTRIES = 2000  # a busy Windows DC lists a few hundred; more is a server that never ends its list
+MAX_PAGES = 20  # pages of ept_lookup, whatever their size
+PAGE_SIZE = 500
+SHOWN_ENDPOINTS = 500  # endpoints kept in the evidence (all of them stay in the facts)
+
+
+class BoundedTransport(transport.TCPTransport):
+    """ncacn_ip_tcp on a connection opened within the deadline; answers are read a whole PDU at a time."""
+
+    def __init__(self, sock: BoundedSocket, address: str) -> None:
+        super().__init__(address, 135)
+        self._sock, self._pending = sock, b""
+
+    def connect(self) -> int:
+        return 1  # connected already, by open_tcp
+
+    def disconnect(self) -> int:
+        self._sock.close()
+        return 1
+
+    def get_socket(self) -> BoundedSocket:
+        return self._sock
+
+    def send(self, data: bytes, forceWriteAndx: int = 0, forceRecv: int = 0) -> None:  # noqa: N803 - impacket's
+        self._sock.sendall(data)
+
+    def recv(self, forceRecv: int = 0, count: int = 0) -> bytes:  # noqa: N803 - impacket's names
+        if not self._pending:
+            self._pending = self._read_pdu()
+        size = count or len(self._pending)  # count 0: impacket wants a whole PDU (a bind answer)
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+    def _read_pdu(self) -> bytes:
+        header = self._exactly(16)
+        frag_len = struct.unpack_from("<H", header, 8)[0]
+        if header[:2] != b"\x05\x00" or frag_len < 16:
+            raise Garbled(f"what answers on TCP 135 at {self.getRemoteHost()} does not speak DCE/RPC: "
+                          "it is not an endpoint mapper")
+        return header + self._exactly(frag_len - 16)
+
+    def _exactly(self, count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            data += self._sock.recv(count - len(data))  # a hang-up raises ServerClosed
+        return data
 
 
 def interface_name(uuid: str) -> str:
@@ -41,12 +95,7 @@ def _blocked(session: Session, address: str | None) -> ProbeResult | None:
 
 
 def _connect(session: Session, address: str):
-    rpc = transport.DCERPCTransportFactory(f"ncacn_ip_tcp:{address}[135]")
-    rpc.set_connect_timeout(session.timeout)
-    dce = rpc.get_dce_rpc()
-    dce.connect()
-    dce.get_rpc_transport().get_socket().settimeout(session.timeout)  # a host that accepts and never answers
-    return dce
+    return BoundedTransport(open_tcp(session, address, 135), address).get_dce_rpc()
 
 
 def epm_map(session: Session, address: str | None, interface: str | None = None) -> ProbeResult:
@@ -68,10 +117,22 @@ def epm_map(session: Session, address: str | None, interface: str | None = None)
         raise
     finally:
         dce.disconnect()
-    port = int(binding.rsplit("[", 1)[1].rstrip("]"))
+    port = _port_of(binding)
+    evidence = {"address": address, "interface": uuid, "binding": binding, "port": port}
+    if port is None:
+        return ProbeResult("epm_map", ERROR, f"The endpoint mapper at {address} answered for {name} without a "
+                           "usable TCP port.", evidence)
     return ProbeResult("epm_map", "registered", f"{name} is registered at {address} on TCP {port}.",
-                       {"address": address, "interface": uuid, "binding": binding, "port": port},
-                       {"endpoint_port": port})
+                       evidence, {"endpoint_port": port})
+
+
+def _port_of(binding: str) -> int | None:
+    """The port of `ncacn_ip_tcp:HOST[PORT]`, or None when the server sent something else."""
+    try:
+        port = int(binding.rsplit("[", 1)[1].rstrip("]"))
+    except (IndexError, ValueError):
+        return None
+    return port if 0 < port < 65536 else None
 
 
 def epm_lookup(session: Session, address: str | None) -> ProbeResult:
@@ -80,61 +141,76 @@ def epm_lookup(session: Session, address: str | None) -> ProbeResult:
         return blocked
     dce = _connect(session, address)
     try:
-        entries = lookup_all(dce)
+        entries, cut_short = lookup_all(dce)
     finally:
         dce.disconnect()
     endpoints = [describe(entry) for entry in entries]
     tcp_ports = sorted({e["port"] for e in endpoints if e["protocol"] == "ncacn_ip_tcp" and e.get("port")})
-    evidence = {"address": address, "endpoints": endpoints, "tcp_ports": tcp_ports}
+    evidence = {"address": address, "endpoints": endpoints[:SHOWN_ENDPOINTS], "endpoints_total": len(endpoints),
+                "tcp_ports": tcp_ports}
+    if cut_short:
+        evidence["cut_short"] = cut_short
     if not endpoints:
         return ProbeResult("epm_lookup", "empty", f"The endpoint mapper at {address} lists nothing.",
                            evidence, {"endpoints": []})
+    cut = f"; the list was cut short: {cut_short}" if cut_short else ""
     return ProbeResult("epm_lookup", "listed",
-                       f"{len(endpoints)} endpoints registered at {address}; TCP ports {tcp_ports or 'none'}.",
+                       f"{len(endpoints)} endpoints registered at {address}; TCP ports {_ports_text(tcp_ports)}{cut}.",
                        evidence, {"endpoints": endpoints})
 
 
-def lookup_all(dce) -> list[dict[str, Any]]:
-    """ept_lookup in pages. Samba ends the list with EPT_S_NOT_REGISTERED instead of a null handle."""
+def _ports_text(ports: list[int], shown: int = 20) -> str:
+    """The ports for a one-line summary: a real DC has a dozen or two; a hostile list is cut."""
+    if not ports:
+        return "none"
+    more = f" and {len(ports) - shown} more" if len(ports) > shown else ""
+    return f"{ports[:shown]}{more}"
+
+
+def lookup_all(dce) -> tuple[list[dict[str, Any]], str | None]:
+    """ept_lookup in pages, and why the list was cut short (None: it ended). Samba ends the list with
+    EPT_S_NOT_REGISTERED instead of a null handle; a server may never end it, hence the caps."""
     dce.bind(epm.MSRPC_UUID_PORTMAP)
     entries: list[dict[str, Any]] = []
     handle = epm.ept_lookup_handle_t()
-    for _ in range(100):  # a bound on a server that never ends its list
-        request = epm.ept_lookup()
-        request["inquiry_type"] = epm.RPC_C_EP_ALL_ELTS
-        request["object"] = epm.NULL
-        request["Ifid"] = epm.NULL
-        request["vers_option"] = epm.RPC_C_VERS_ALL
-        request["entry_handle"] = handle
-        request["max_ents"] = 500
+    for _ in range(MAX_PAGES):
         try:
-            resp = dce.request(request)
+            resp = dce.request(_lookup_request(handle, min(PAGE_SIZE, MAX_ENTRIES - len(entries))))
         except DCERPCException as exc:
             if exc.get_error_code() == EPT_S_NOT_REGISTERED:
-                break
+                return entries, None
             raise
-        for i in range(resp["num_ents"]):
+        for i in range(min(resp["num_ents"], len(resp["entries"]), MAX_ENTRIES - len(entries))):
             entry = resp["entries"][i]
             entries.append({"annotation": b"".join(entry["annotation"]),
                             "tower": epm.EPMTower(b"".join(entry["tower"]["tower_octet_string"]))})
         handle = resp["entry_handle"]
         if handle.isNull():
-            break
-    return entries
+            return entries, None
+        if len(entries) >= MAX_ENTRIES:
+            return entries, f"the endpoint mapper did not end its list after {MAX_ENTRIES} entries"
+    return entries, f"the endpoint mapper did not end its list after {MAX_PAGES} pages"
+
+
+def _lookup_request(handle, count: int):
+    request = epm.ept_lookup()
+    request["inquiry_type"] = epm.RPC_C_EP_ALL_ELTS
+    request["object"] = epm.NULL
+    request["Ifid"] = epm.NULL
+    request["vers_option"] = epm.RPC_C_VERS_ALL
+    request["entry_handle"] = handle
+    request["max_ents"] = count
+    return request
 
 
 def describe(entry: dict[str, Any]) -> dict[str, Any]:
     tower = entry["tower"]
     uuid_version = bin_to_string(tower["Floors"][0]["InterfaceUUID"]).lower()
-    binding = epm.PrintStringBinding(tower["Floors"])
+    binding = clean(epm.PrintStringBinding(tower["Floors"]), 200)  # a host floor may carry any text
     protocol = binding.split(":", 1)[0]
-    port = None
-    if "[" in binding and protocol in ("ncacn_ip_tcp", "ncacn_http"):
-        try:
-            port = int(binding.rsplit("[", 1)[1].rstrip("]"))
-        except ValueError:
-            port = None
+    port = _port_of(binding) if "[" in binding and protocol in ("ncacn_ip_tcp", "ncacn_http") else None
     uuid = uuid_version[:36]
-    annotation = entry["annotation"].rstrip(b"\x00").decode("latin-1")
+    # the server's own words: printed in tables and tickets, so through the one sanitiser
+    annotation = clean(entry["annotation"].rstrip(b"\x00").decode("latin-1"), 64)
     return {"uuid": uuid, "name": interface_name(uuid) or annotation, "annotation": annotation,
             "protocol": protocol, "binding": binding, "port": port}

@@ -6,7 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+from wizard import WizardError
 from wizard.engine.names import is_valid_address
+from wizard.files import read_regular
+
+HOSTS_LIMIT = 1_000_000  # bytes read of a HOSTS or LMHOSTS file; real ones are a few KB
 
 
 def default_hosts_file() -> Path:
@@ -16,7 +20,9 @@ def default_hosts_file() -> Path:
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()[:1_000_000]
+    """The file's text, if it is a regular file (a FIFO or device named lmhosts would block or never end:
+    wizard.files refuses those with a WizardError)."""
+    data = read_regular(path, HOSTS_LIMIT)[0][:HOSTS_LIMIT]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8-sig", errors="replace")  # -sig: Notepad's BOM would hide the first line
@@ -47,7 +53,7 @@ def lookup_files(name: str, hosts_file: str | None) -> dict[str, list[str]]:
     for path, netbios in ((hosts, False), (hosts.with_name("lmhosts"), True)):
         try:
             addresses = hosts_lookup(read_text(path), name, netbios)
-        except OSError:
+        except (OSError, WizardError):  # no such file, unreadable, or not a regular file: nothing from it
             continue
         if addresses:
             result[str(path)] = addresses

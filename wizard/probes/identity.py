@@ -1,29 +1,37 @@
-"""Who really answers at an address: NetBIOS node status, the SMB/NTLM challenge, LDAP rootDSE."""
+"""Who really answers at an address: NetBIOS node status, the SMB/NTLM challenge, LDAP rootDSE.
+
+Every name comes from the network, so each goes through the one sanitiser before it is compared or
+kept: a name with escape codes is shown without them, and is then not the expected name. What the
+check finds per address is kept on the session: credentials go only where it said `match`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from impacket.nmb import NetBIOS
-from impacket.smbconnection import SMBConnection
 
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import LISTENING, Session, one_line, parallel
+from wizard.engine.untrusted import clean
+from wizard.probes.base import LISTENING, CutShort, Session, in_parallel, one_line
 from wizard.probes.ldap import LdapUnavailable, root_dse, strip_extended
+from wizard.probes.smb import close_quietly, smb_connection
 
 _GROUP_FLAG = 0x8000
+MAX_ADDRESSES = 8  # addresses one name resolved to that are asked; a DNS answer may list hundreds
+MAX_NAMES = 16  # names kept from one node status (a real one has a handful)
 
 
-def netbios_names(address: str, timeout: float) -> list[str]:
+def netbios_names(session: Session, address: str) -> list[str]:
     """Unique names from a node status (nbtstat -A): <00> workstation and <20> server names."""
-    # impacket sends the request four times, waiting `timeout` after each
-    entries = NetBIOS().getnodestatus("*", address, timeout=timeout / 4)
-    names = []
+    # impacket sends the request four times, waiting a quarter of the given time after each
+    entries = NetBIOS().getnodestatus("*", address, timeout=session.wait() / 4)
+    names: list[str] = []
     for entry in entries:
-        name = entry["NAME"].strip().decode("latin-1")
+        name = clean(entry["NAME"].strip().decode("latin-1"), 15)
         if not entry["NAME_FLAGS"] & _GROUP_FLAG and entry["TYPE"] in (0x00, 0x20) and name not in names:
             names.append(name)
-    return names
+    return names[:MAX_NAMES]
 
 
 def ntlm_names(session: Session, address: str) -> dict[str, str]:
@@ -31,23 +39,22 @@ def ntlm_names(session: Session, address: str) -> dict[str, str]:
     state, detail = session.known_dead(address, 445) or session.port_state(address, 445)
     if state != LISTENING:
         raise ConnectionError(f"SMB (TCP 445): {state} ({detail})")
-    conn = SMBConnection(address, address, sess_port=445, timeout=session.timeout)
+    conn = smb_connection(session, address)
     try:
         try:
             conn.login("", "")
+        except CutShort:
+            raise
         except Exception:  # noqa: BLE001 - a refused null session still carried the challenge names
             pass
-        return {"name": conn.getServerName(), "dns_host_name": conn.getServerDNSHostName(),
-                "domain": conn.getServerDomain()}
+        return {"name": clean(conn.getServerName()), "dns_host_name": clean(conn.getServerDNSHostName()),
+                "domain": clean(conn.getServerDomain())}
     finally:
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001 - closing a half-open session is best effort
-            pass
+        close_quietly(conn)
 
 
 def _ldap_names(session: Session, address: str) -> dict[str, str]:
-    dse = root_dse(session, address)
+    dse = root_dse(session, address)  # its values are cleaned there
     return {"dnsHostName": dse.get("dnsHostName", ""), "serverName": strip_extended(dse.get("serverName", "")),
             "dsServiceName": strip_extended(dse.get("dsServiceName", ""))}
 
@@ -71,13 +78,13 @@ def _claimed(sources: dict[str, Any]) -> dict[str, str]:
 
 
 def _ask_one(session: Session, address: str) -> dict[str, Any]:
-    raw = parallel({
-        "netbios": lambda: netbios_names(address, session.timeout),
+    raw = in_parallel(session, {
+        "netbios": lambda: netbios_names(session, address),
         "smb": lambda: ntlm_names(session, address),
         "ldap": lambda: _ldap_names(session, address),
         # measured now so that the endpoint-mapper probe does not wait a second timeout on a dead host
         "tcp_135": lambda: session.port_state(address, 135),
-    }, session.timeout)
+    })
     sources = {k: v if not isinstance(v, BaseException) else {"error": _why(v)} for k, v in raw.items()}
     return {"address": address, "sources": sources, "claimed": _claimed(sources)}
 
@@ -87,11 +94,27 @@ def identity(session: Session, address: str | None, expected: str | None,
     """Who answers at the address, and at every other address the name resolved to (duplicate records)."""
     if not address or not expected:
         return ProbeResult("identity", ERROR, "No address or expected host name.")
-    every = list(dict.fromkeys([address, *(a for a in addresses or [] if isinstance(a, str))]))
-    seen = parallel({a: (lambda a=a: _ask_one(session, a)) for a in every}, session.timeout * 2)
+    given = list(dict.fromkeys([address, *(a for a in addresses or [] if isinstance(a, str))]))
+    every = given[:MAX_ADDRESSES]
+    seen = in_parallel(session, {a: (lambda a=a: _ask_one(session, a)) for a in every})
     views = [v for v in (seen[a] for a in every) if isinstance(v, dict)]
     want = _short(expected)
-    wrong = [v for v in views if any(name != want for name in v["claimed"].values())]
+    for view in views:
+        session.record_identity(view["address"], expected, _verdict(view["claimed"], want))
+    result = _result(views, every, address, expected, want)
+    if len(given) > len(every):
+        result.evidence["addresses_not_asked"] = len(given) - len(every)
+    return result
+
+
+def _verdict(claimed: dict[str, str], want: str) -> str:
+    if not claimed:
+        return "silent"
+    return "match" if all(name == want for name in claimed.values()) else "mismatch"
+
+
+def _result(views: list[dict[str, Any]], every: list[str], address: str, expected: str, want: str) -> ProbeResult:
+    wrong = [v for v in views if _verdict(v["claimed"], want) == "mismatch"]
     view = wrong[0] if wrong else next((v for v in views if v["claimed"]), views[0] if views else None)
     if view is None:
         return ProbeResult("identity", ERROR, f"Could not ask {address} who it is.")
@@ -115,6 +138,6 @@ def _by(claimed: dict[str, str]) -> str:
 
 
 def _why(exc: BaseException) -> str:
-    if isinstance(exc, (LdapUnavailable, ConnectionError)):
+    if isinstance(exc, (LdapUnavailable, ConnectionError, CutShort)):
         return str(exc)
     return one_line(exc)

@@ -1,4 +1,10 @@
-"""LDAP probes: rootDSE (anonymous) and NTDS Settings objectGUIDs (bound, read-only)."""
+"""LDAP probes: rootDSE (anonymous) and NTDS Settings objectGUIDs (signed in, read-only).
+
+Every read goes through a BoundedSocket (the call's deadline, the byte cap). Signing in follows
+wizard.probes.trust: Kerberos to the intended name, NTLM only where the identity check matched; where
+credentials may not go, ntds_guid compares anonymously (as without --user) and ntds_lookup is
+skipped, each saying why and what to run by hand.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +17,49 @@ from impacket.ldap import ldapasn1
 
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import LISTENING, Session
+from wizard.engine.untrusted import clean
+from wizard.probes import kerberos
+from wizard.probes.base import LISTENING, BoundedSocket, Session
 from wizard.probes.dns import SYSTEM, ask
+from wizard.probes.trust import KERBEROS, Permit, by_hand, permit
 
 EXTENDED_DN_OID = "1.2.840.113556.1.4.529"  # LDAP_SERVER_EXTENDED_DN_OID: DNs come back as <GUID=...>;DN
 ROOT_DSE_ATTRS = ("dnsHostName", "serverName", "dsServiceName", "defaultNamingContext",
                   "rootDomainNamingContext", "configurationNamingContext")
 _GUID_IN_DN = re.compile(r"<GUID=([0-9a-fA-F-]{32,36})>")
+ANONYMOUS = Permit(None, "no credentials are used for this read")
 
 
 class LdapUnavailable(Exception):
     """Port 389 is not answering: reported as an outcome by the caller."""
 
 
-def _open(session: Session, address: str, bind: bool) -> impacket_ldap.LDAPConnection:
+def open_ldap(session: Session, address: str, signed: Permit = ANONYMOUS, host: str | None = None):
+    """An LDAP connection to `address` (389 checked first: impacket connects without a timeout), every
+    read bounded; signed in as `signed` (a trust.Permit) allows, to `host`."""
     state, detail = session.known_dead(address, 389) or session.port_state(address, 389)
-    if state != LISTENING:  # impacket connects without a timeout: only connect where a SYN was answered
+    if state != LISTENING:
         raise LdapUnavailable(f"LDAP (TCP 389) on {address}: {state} ({detail})")
-    conn = impacket_ldap.LDAPConnection(f"ldap://{address}", dstIp=address, signing=bind)
-    conn._socket.settimeout(session.timeout)  # bounds every later receive on this connection
-    if bind:
-        creds = session.credentials
-        if creds.ccache:
-            conn.kerberosLogin(creds.username, "", creds.domain, kdcHost=address, useCache=True)
-        else:
-            conn.login(creds.username, creds.password, creds.domain)
+    # the URL names the host meant (the Kerberos service ldap/<host>); dstIp is where the socket goes
+    conn = impacket_ldap.LDAPConnection(f"ldap://{host or address}", dstIp=address, signing=bool(signed.how))
+    conn._socket = BoundedSocket(conn._socket, session.budget, session.timeout)
+    try:
+        if signed.how:
+            _sign_in(session, conn, signed, host or address)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _sign_in(session: Session, conn, signed: Permit, host: str) -> None:
+    creds = session.credentials
+    if signed.how == KERBEROS:
+        domain, tgt, tgs = kerberos.tickets(creds, f"ldap/{host}")
+        with kerberos.bounded_kdc(session):
+            conn.kerberosLogin(creds.username, "", domain, kdcHost=signed.kdc, TGT=tgt, TGS=tgs, useCache=False)
+    else:
+        conn.login(creds.username, creds.password, creds.domain)
 
 
 def _attrs(entry: Any) -> dict[str, list[bytes]]:
@@ -45,7 +68,7 @@ def _attrs(entry: Any) -> dict[str, list[bytes]]:
     return {str(a["type"]): [bytes(v) for v in a["vals"]] for a in entry["attributes"]}
 
 
-def _search(conn, base: str, scope: str, flt: str, attrs: list[str], extended: bool = False) -> list[dict]:
+def search(conn, base: str, scope: str, flt: str, attrs: list[str], extended: bool = False) -> list[dict]:
     controls = None
     if extended:
         control = ldapasn1.Control()
@@ -57,15 +80,16 @@ def _search(conn, base: str, scope: str, flt: str, attrs: list[str], extended: b
     return [a for a in map(_attrs, entries) if a]
 
 
-def root_dse(session: Session, address: str, bind: bool = False) -> dict[str, str]:
-    """rootDSE attributes as text, DNs with their <GUID=...> prefix (the extended DN control)."""
-    conn = _open(session, address, bind=bind)
+def root_dse(session: Session, address: str, signed: Permit = ANONYMOUS, host: str | None = None) -> dict[str, str]:
+    """rootDSE attributes as text (cleaned: they come from the server), DNs with their <GUID=...> prefix
+    (the extended DN control)."""
+    conn = open_ldap(session, address, signed, host)
     try:
-        found = _search(conn, "", "baseObject", "(objectClass=*)", list(ROOT_DSE_ATTRS), extended=True)
+        found = search(conn, "", "baseObject", "(objectClass=*)", list(ROOT_DSE_ATTRS), extended=True)
     finally:
         conn.close()
     first = found[0] if found else {}
-    return {k: v[0].decode("utf-8", "replace") for k, v in first.items() if v}
+    return {k: clean(v[0].decode("utf-8", "replace"), 300) for k, v in first.items() if v}
 
 
 def guid_of_extended_dn(text: str) -> str | None:
@@ -81,11 +105,11 @@ def strip_extended(dn: str) -> str:
     return dn.rsplit(">;", 1)[-1]
 
 
-def _resolve(name: str, dns_servers: list[str] | None, timeout: float) -> str | None:
+def _resolve(name: str, dns_servers: list[str] | None, session: Session) -> str | None:
     if is_valid_address(name):
         return name
     server = dns_servers[0] if dns_servers else SYSTEM
-    answer = ask(server, name, "A", timeout)
+    answer = ask(server, name, "A", session.wait())
     return answer["answers"][0] if answer["answers"] else None
 
 
@@ -101,10 +125,16 @@ def ntds_lookup(session: Session, target: str | None, dest: str | None, guid: st
         return ProbeResult("ntds_lookup", SKIPPED,
                            "No credentials: the destination's copy of the NTDS Settings object is not read "
                            "(give --user, or --guid from dcdiag/repadmin output).")
-    address = _resolve(dest, dns_servers, session.timeout)
+    address = _resolve(dest, dns_servers, session)
     if not address:
         return ProbeResult("ntds_lookup", ERROR, f"Could not resolve the destination DC {dest}.")
-    settings = find_ntds_settings(session, address, target)
+    signed = permit(session, address, dest)
+    if not signed.how:
+        return ProbeResult("ntds_lookup", SKIPPED,
+                           f"Not read: {signed.why}. Run by hand on a DC: "
+                           f"{by_hand('ntds_lookup', {'dest': dest, 'target': target})}",
+                           {"dest": dest, "dest_address": address, "credentials": "not sent"})
+    settings = find_ntds_settings(session, address, target, signed, dest)
     if not settings:
         return ProbeResult("ntds_lookup", ERROR, f"{dest} holds no NTDS Settings object for {target}.",
                            {"dest": dest, "dest_address": address})
@@ -118,17 +148,19 @@ def _short(host: str | None) -> str:
     return (host or "<source DC>").split(".")[0].upper()
 
 
-def find_ntds_settings(session: Session, address: str, target: str) -> dict[str, str] | None:
-    """objectGUID and whenCreated of `target`'s NTDS Settings object in the directory at `address`."""
-    conn = _open(session, address, bind=True)
+def find_ntds_settings(session: Session, address: str, target: str, signed: Permit,
+                       host: str) -> dict[str, str] | None:
+    """objectGUID and whenCreated of `target`'s NTDS Settings object in the directory at `address`
+    (signed in as `signed` allows, to `host`)."""
+    conn = open_ldap(session, address, signed, host)
     try:
-        config = _search(conn, "", "baseObject", "(objectClass=*)", ["configurationNamingContext"])
+        config = search(conn, "", "baseObject", "(objectClass=*)", ["configurationNamingContext"])
         config_nc = config[0]["configurationNamingContext"][0].decode()
         flt = f"(&(objectClass=server)(|(dNSHostName={_escape(target)})(cn={_escape(_short(target))})))"
-        servers = _search(conn, f"CN=Sites,{config_nc}", "wholeSubtree", flt, ["distinguishedName"])
+        servers = search(conn, f"CN=Sites,{config_nc}", "wholeSubtree", flt, ["distinguishedName"])
         for server in servers:
             dn = server["distinguishedName"][0].decode()
-            found = _search(conn, dn, "singleLevel", "(objectClass=nTDSDSA)",
+            found = search(conn, dn, "singleLevel", "(objectClass=nTDSDSA)",
                             ["objectGUID", "whenCreated", "distinguishedName"])
             if found:
                 item = found[0]
@@ -144,13 +176,13 @@ def _escape(value: str) -> str:
     return "".join(f"\\{ord(c):02x}" if c in "*()\\\x00" else c for c in value)
 
 
-def _own_view(session: Session, address: str, target: str | None) -> dict[str, str]:
+def _own_view(session: Session, address: str, target: str, signed: Permit) -> dict[str, str]:
     """The source DC's NTDS Settings as its own directory holds them: GUID, and creation time when signed in."""
-    if session.credentials is not None and target:
-        settings = find_ntds_settings(session, address, target)
+    if signed.how:
+        settings = find_ntds_settings(session, address, target, signed, target)
         if settings:
             return {"own_guid": settings["guid"], "own_when_created": settings["when_created"], "dn": settings["dn"]}
-    dse = root_dse(session, address, bind=session.credentials is not None)
+    dse = root_dse(session, address, signed, target if signed.how else None)
     own = guid_of_extended_dn(dse.get("dsServiceName", ""))
     return {"own_guid": own or "", "dn": strip_extended(dse.get("dsServiceName", ""))}
 
@@ -161,18 +193,38 @@ def ntds_guid(session: Session, address: str | None, target: str | None, guid: s
         return ProbeResult("ntds_guid", SKIPPED, "No GUID to compare: the NTDS Settings check is skipped.")
     if not address:
         return ProbeResult("ntds_guid", ERROR, "No address for the source DC.")
+    target = target or address
+    signed = permit(session, address, target) if session.credentials else ANONYMOUS
+    withheld = signed.why if session.credentials and not signed.how else None
     try:
-        evidence = {"given_guid": guid, **_own_view(session, address, target)}
+        evidence = {"given_guid": guid, **_own_view(session, address, target, signed)}
     except LdapUnavailable as exc:
         return ProbeResult("ntds_guid", ERROR, str(exc))
+    except Exception as exc:
+        if withheld is None:
+            raise
+        evidence = {"given_guid": guid, "own_guid": "", "anonymous_read": str(exc)[:200]}
+    if withheld:
+        evidence["credentials"] = "not sent"
+    return _compare(evidence, address, target, guid, bool(signed.how), withheld)
+
+
+def _compare(evidence: dict[str, Any], address: str, target: str, guid: str, signed_in: bool,
+             withheld: str | None) -> ProbeResult:
+    """match / mismatch, or why the comparison could not be made (and, credentials withheld, how by hand)."""
     own = evidence["own_guid"]
-    if not own and session.credentials is None:
+    if not own and withheld:
+        return ProbeResult("ntds_guid", SKIPPED, f"Not compared: {withheld}; anonymously, {target} did not show "
+                           f"its NTDS Settings objectGUID. Run by hand: {by_hand('ntds_guid', {'target': target})}",
+                           evidence)
+    if not own and not signed_in:
         return ProbeResult("ntds_guid", SKIPPED, f"{target} did not show its NTDS Settings objectGUID to an "
                            "anonymous client: give --user to compare it.", evidence)
     if not own:
         return ProbeResult("ntds_guid", ERROR, f"{address} did not reveal its NTDS Settings objectGUID.", evidence)
     if own == guid.lower():
-        return ProbeResult("ntds_guid", "match", f"{target} holds NTDS Settings objectGUID {own}, as expected.",
+        note = " (read anonymously: the credentials were not sent)" if withheld else ""
+        return ProbeResult("ntds_guid", "match", f"{target} holds NTDS Settings objectGUID {own}, as expected{note}.",
                            evidence, {"ntds_guid": own})
     created = f" (its own was created {evidence['own_when_created']})" if evidence.get("own_when_created") else ""
     return ProbeResult("ntds_guid", "mismatch",

@@ -9,9 +9,8 @@ from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.probes.base import Session
 from wizard.probes.dns import SYSTEM, ask, ask_all, servers_of
-from wizard.probes.ldap import LdapUnavailable, guid_of_extended_dn, root_dse
-from wizard.probes.ldap import _open as open_ldap  # noqa: PLC2701 - TODO public name
-from wizard.probes.ldap import _search as search
+from wizard.probes.ldap import LdapUnavailable, guid_of_extended_dn, open_ldap, root_dse, search
+from wizard.probes.trust import Permit, by_hand, permit
 
 MAX_DCS = 1000  # a forest's DC locator never names more; a server that does is not believed past this
 
@@ -26,7 +25,7 @@ def dc_locator(session: Session, forest: str | None, dns_servers: list[str] | No
     if not forest:
         return ProbeResult("dc_locator", ERROR, "No forest to look up: give --forest.")
     qname = f"_ldap._tcp.dc._msdcs.{forest}"
-    per_server = ask_all(servers_of(dns_servers), qname, "SRV", session.timeout)
+    per_server = ask_all(servers_of(dns_servers), qname, "SRV", session.wait())
     named: dict[str, list[str]] = {}
     for server, reply in per_server.items():
         for host in filter(None, map(_srv_host, reply["answers"])):
@@ -40,10 +39,10 @@ def dc_locator(session: Session, forest: str | None, dns_servers: list[str] | No
     return ProbeResult("dc_locator", ERROR, f"No DNS server answered for {qname}.", evidence, {})
 
 
-def _address(host: str, dns_servers: list[str] | None, timeout: float) -> str | None:
+def _address(host: str, dns_servers: list[str] | None, session: Session) -> str | None:
     if is_valid_address(host):
         return host
-    reply = ask((dns_servers or [SYSTEM])[0], host, "A", timeout)
+    reply = ask((dns_servers or [SYSTEM])[0], host, "A", session.wait())
     return reply["answers"][0] if reply["answers"] else None
 
 
@@ -51,11 +50,11 @@ def dc_guid(session: Session, host: str | None, dns_servers: list[str] | None = 
     """The objectGUID of the DC's own NTDS Settings, from its rootDSE (anonymous: no credentials sent)."""
     if not host:
         return ProbeResult("dc_guid", ERROR, "No DC to ask.")
-    address = _address(host, dns_servers, session.timeout)
+    address = _address(host, dns_servers, session)
     if not address:
         return ProbeResult("dc_guid", SKIPPED, f"{host} does not resolve: its own GUID cannot be read.")
     try:
-        dse = root_dse(session, address, bind=False)
+        dse = root_dse(session, address)  # anonymous
     except LdapUnavailable as exc:
         return ProbeResult("dc_guid", SKIPPED, f"{host}'s rootDSE could not be read: {exc}", {"address": address})
     guid = guid_of_extended_dn(dse.get("dsServiceName", ""))
@@ -68,21 +67,28 @@ def dc_guid(session: Session, host: str | None, dns_servers: list[str] | None = 
 
 def ntds_list(session: Session, address: str | None, forest: str | None = None) -> ProbeResult:
     """Every DC the directory knows: each server object's dNSHostName with its NTDS Settings objectGUID.
-    Signed in (read-only), so only to an address whose identity was verified this session."""
+    Signed in (read-only), so only to an address whose identity was verified this session
+    (wizard.probes.trust: the host meant is the one identity was asked about at that address)."""
     if not session.credentials:
         return ProbeResult("ntds_list", SKIPPED, "No credentials: the directory's list of DCs is not read.")
     if not address:
         return ProbeResult("ntds_list", ERROR, "No DC to read the directory from.")
+    host = session.host_at(address)
+    signed = permit(session, address, host) if host else Permit(
+        None, f"no identity check in this run said which DC answers at {address}, so the credentials were not sent")
+    if not signed.how:
+        return ProbeResult("ntds_list", SKIPPED, f"Not read: {signed.why}. Run by hand on a DC: "
+                           f"{by_hand('ntds_list', {'address': address})}", {"credentials": "not sent"})
     try:
-        dcs = _directory_dcs(session, address)
+        dcs = _directory_dcs(session, address, signed, host)
     except LdapUnavailable as exc:
         return ProbeResult("ntds_list", ERROR, f"The directory at {address} could not be read: {exc}")
     return ProbeResult("ntds_list", "found", f"The directory at {address} lists {len(dcs)} DC(s).",
                        {"address": address, "dcs": dcs}, {"directory_dcs": dcs})
 
 
-def _directory_dcs(session: Session, address: str) -> list[dict[str, str]]:
-    conn = open_ldap(session, address, bind=True)
+def _directory_dcs(session: Session, address: str, signed: Permit, host: str) -> list[dict[str, str]]:
+    conn = open_ldap(session, address, signed, host)
     try:
         config = search(conn, "", "baseObject", "(objectClass=*)", ["configurationNamingContext"])
         sites = f"CN=Sites,{config[0]['configurationNamingContext'][0].decode()}"

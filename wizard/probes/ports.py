@@ -1,15 +1,16 @@
-"""TCP port checks in portqry's three states, run concurrently."""
+"""TCP port checks in portqry's three states, run concurrently within the call's deadline."""
 
 from __future__ import annotations
 
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, Session, parallel
+from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, CutShort, Session, in_parallel
 from wizard.probes.epm import epm_lookup
 
 _OUTCOME = {LISTENING: "listening", NOT_LISTENING: "not-listening", FILTERED: "filtered", UNREACHABLE: "unreachable"}
 # the worst state among several ports decides the outcome
 _SEVERITY = (UNREACHABLE, FILTERED, NOT_LISTENING, LISTENING)
+MAX_ADVERTISED = 64  # a DC's endpoint mapper lists a dozen or two TCP ports; a hostile one may list thousands
 
 
 def parse_ports(ports: object) -> list[int]:
@@ -29,7 +30,7 @@ def parse_ports(ports: object) -> list[int]:
 
 def _advertised(session: Session, address: str) -> list[int]:
     """The ncacn_ip_tcp ports the endpoint mapper lists (a second exchange: only when asked for)."""
-    return epm_lookup(session, address).evidence.get("tcp_ports", [])
+    return epm_lookup(session, address).evidence.get("tcp_ports", [])[:MAX_ADVERTISED]
 
 
 def tcp_ports(session: Session, address: str | None, ports: object = None) -> ProbeResult:
@@ -39,7 +40,10 @@ def tcp_ports(session: Session, address: str | None, ports: object = None) -> Pr
         wanted += [p for p in _advertised(session, address) if p not in wanted]
     if not address or not wanted:
         return ProbeResult("tcp_ports", ERROR, "No address or port to check.")
-    states = parallel({str(p): (lambda p=p: session.port_state(address, p)) for p in wanted}, session.timeout)
+    states = in_parallel(session, {str(p): (lambda p=p: session.port_state(address, p)) for p in wanted})
+    cut = next((v for v in states.values() if isinstance(v, CutShort)), None)
+    if cut:
+        raise cut  # the deadline came before every port was tried: not a fact about those ports
     table = {p: states[str(p)] if isinstance(states[str(p)], tuple) else (FILTERED, str(states[str(p)]))
              for p in wanted}
     worst = min((state for state, _ in table.values()), key=_SEVERITY.index)

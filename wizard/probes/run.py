@@ -1,4 +1,5 @@
-"""`run_probe(name, params, session)`: the one entry point to the probes; it never raises."""
+"""`run_probe(name, params, session)`: the one entry point to the probes; it never raises, and each call
+ends within its deadline (wizard.probes.base: DEADLINE_FACTOR x the session's timeout)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,6 @@ PROBES: dict[str, Callable[..., ProbeResult]] = _registry()
 assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
 
 
-
 def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResult:
     """Run one probe with the parameters its node gave; unknown names and bad params are outcomes too."""
     probe = PROBES.get(name)
@@ -51,7 +51,8 @@ def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResul
         kwargs.update(_checked(kwargs))
     except WizardError as exc:
         return ProbeResult(name, ERROR, f"{name} was not run: {exc}.", {"error": str(exc)}, command=command)
-    return run_guarded(name, command, lambda: probe(session, **kwargs))
+    call = session.for_call()  # this call's own deadline (base.DEADLINE_FACTOR x timeout), the session's caches
+    return run_guarded(name, command, lambda: probe(call, **kwargs), call.budget)
 
 
 def _checked(params: dict[str, Any]) -> dict[str, str]:
