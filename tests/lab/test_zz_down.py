@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import machine_traces
+from tests.conftest import machine_traces
 
 import wizard.lab as lab_api
 from wizard.lab.netns import in_home_netns

@@ -181,10 +181,15 @@ def test_ntds_guid_compares_with_the_source_dc_own_view(lab, session, admin):
 
 def test_rpc_port_config(lab, admin, session, fault):
     dc2 = addr(lab, "DC2")
-    assert probe("rpc_port_config", session, address=dc2).outcome == "skipped"
-    assert probe("rpc_port_config", admin, address=dc2).outcome == "default"
+    assert probe("rpc_port_config", session, address=dc2).outcome == "skipped"  # no credentials
+    unverified = probe("rpc_port_config", admin, address=dc2)
+    assert unverified.outcome == "skipped" and "reg query" in unverified.summary + unverified.command
+    assert probe("identity", admin, address=dc2, expected=fqdn(lab, "DC2")).outcome == "match"
+    assert probe("rpc_port_config", admin, address=dc2).outcome == "default"  # now it is a DC known to be DC2
     fault("port-range-small")
-    r = probe("rpc_port_config", Session(timeout=TIMEOUT, credentials=admin.credentials), address=dc2)
+    fresh = Session(timeout=TIMEOUT, credentials=admin.credentials)
+    assert probe("identity", fresh, address=dc2, expected=fqdn(lab, "DC2")).outcome == "match"
+    r = probe("rpc_port_config", fresh, address=dc2)
     assert r.outcome == "too-small", r.summary
     assert r.evidence["values"]["Ports"] == ["5000-5010"]
 
