@@ -142,3 +142,13 @@ def test_no_dc_found_is_unsure_and_says_why():
     result = run(Empty())
     assert result.dcs == [] and result.exit_code() == EXIT_UNSURE
     assert "No DC found" in sweep_report.to_text(result)
+
+
+def test_the_slow_checks_of_a_dc_run_once_each_and_ahead_of_its_walk():
+    runner = ForestRunner()
+    run(runner)
+    for fqdn in DCS:
+        mine = [probe for probe, params in runner.calls if fqdn in (params.get("host"), params.get("expected"))]
+        assert mine.count("dns_host") == 1 and mine.count("identity") == 1 and mine.count("dc_guid") == 1
+    ad_ports = [params for probe, params in runner.calls if probe == "tcp_ports" and isinstance(params["ports"], list)]
+    assert len(ad_ports) == len(DCS)  # the walk's own dynamic-port check is the other tcp_ports call

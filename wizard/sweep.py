@@ -99,18 +99,45 @@ def sweep(forest: str, dns_servers: list[str] | None, session: Session, flows: F
 
 def check_dc(fqdn: str, forest: str, dns_servers: list[str] | None, session: Session, flows: FlowSet,
              runner: Runner | None = None) -> DcResult:
-    """One DC as the source of a failing replication: its own GUID first (for its _msdcs alias), then
-    the 1753 tree to the end, then its AD ports."""
-    own = diagnose.execute(_call("dc_guid", host=fqdn, dns_servers=dns_servers), session, runner)
-    guid = own.facts.get("guid")
+    """One DC as the source of a failing replication: the 1753 tree to the end, and its AD ports.
+
+    The slow checks of a DC (its own GUID over LDAP, who answers at its address, the AD ports) start
+    together as soon as its address is known, so that a DC that drops packets costs one timeout, not
+    one per check; the walk then finds them answered."""
+    runner = runner or diagnose.live_runner()
+    lookup = {"host": fqdn, "dns_servers": dns_servers}
+    resolved = runner("dns_host", lookup, session)
+    address, addresses = resolved.facts.get("address"), resolved.facts.get("addresses")
+    ahead = {"dc_guid": {"host": fqdn, "dns_servers": dns_servers}}
+    if address:
+        ahead["identity"] = {"address": address, "expected": fqdn, "addresses": addresses}
+        ahead["tcp_ports"] = {"address": address, "ports": list(AD_WELL_KNOWN)}
+    with ThreadPoolExecutor(max_workers=len(ahead)) as pool:
+        futures = {probe: pool.submit(runner, probe, params, session) for probe, params in ahead.items()}
+    done = {probe: future.result() for probe, future in futures.items()}
+    guid = done["dc_guid"].facts.get("guid")
     context = diagnose.walk_context({"target": fqdn, "forest": forest, "dns_servers": dns_servers, "guid": guid})
     trail = Trail(flows.flow(SYMPTOM), context)
-    diagnose.run(trail, session, runner=runner)
-    dc = DcResult(fqdn, guid, trail)
-    if dc.address:
-        dc.ports = diagnose.execute(_call("tcp_ports", address=dc.address, ports=list(AD_WELL_KNOWN)), session,
-                                    runner)
-    return dc
+    known = {("dns_host", _key(lookup)): resolved}
+    if "identity" in done:
+        known[("identity", _key(ahead["identity"]))] = done["identity"]
+    diagnose.run(trail, session, runner=Prefetched(runner, known))
+    return DcResult(fqdn, guid, trail, done.get("tcp_ports"))
+
+
+def _key(params: dict[str, Any]) -> str:
+    return repr(sorted((k, v) for k, v in params.items() if v is not None))
+
+
+class Prefetched:
+    """A runner that answers a check already run with the same parameters from its result, and runs
+    any other: the walk takes the prefetched checks of its DC as they came back."""
+
+    def __init__(self, runner: Runner, known: dict[tuple[str, str], ProbeResult]) -> None:
+        self.runner, self.known = runner, known
+
+    def __call__(self, probe: str, params: dict[str, Any], session: Session) -> ProbeResult:
+        return self.known.pop((probe, _key(params)), None) or self.runner(probe, params, session)
 
 
 def _directory_findings(result: SweepResult, dns_servers: list[str] | None, session: Session, flows: FlowSet,
