@@ -17,12 +17,12 @@ from wizard import WizardError
 from wizard.cli import main
 from wizard.engine.catalog import CATALOG
 from wizard.engine.params import check_addresses, check_params
-from wizard.probes.run import PROBES
+from wizard.probes.run import probe_function
 
 
 @pytest.mark.parametrize("probe", sorted(CATALOG))
 def test_required_covers_what_the_probe_cannot_be_called_without(probe):
-    signature = inspect.signature(PROBES[probe]).parameters.values()
+    signature = inspect.signature(probe_function(probe)).parameters.values()
     without_default = tuple(p.name for p in signature if p.default is p.empty and p.name != "session")
     assert set(without_default) <= set(CATALOG[probe].required) <= set(CATALOG[probe].params)
 

@@ -38,7 +38,7 @@ def test_pure_layers_import_no_io_libraries(module):
 
 
 def test_the_blocker_does_block():
-    proc = imports_without("wizard.probes.run", {"impacket"})
+    proc = imports_without("wizard.probes.epm", {"impacket"})
     assert proc.returncode != 0 and "layer violation" in proc.stderr
 
 
@@ -61,3 +61,12 @@ def test_start_up_commands_load_no_network_or_ui_library(argv):
                           text=True, timeout=60)
     loaded = proc.stdout.rsplit("LOADED=", 1)[-1].strip()
     assert "LOADED=" in proc.stdout and loaded == "", f"{argv} loaded {loaded}"
+
+
+def test_a_probe_loads_only_its_own_module():
+    code = ("import sys; from wizard.probes.run import probe_function; probe_function('epm_lookup'); "
+            "print(sorted(m for m in sys.modules if m.startswith('wizard.probes.')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    loaded = set(eval(proc.stdout))  # noqa: S307 - our own print of a list of module names
+    assert "wizard.probes.epm" in loaded, proc.stderr
+    assert not loaded & {"wizard.probes.ldap", "wizard.probes.dns", "wizard.probes.identity", "wizard.probes.winreg"}

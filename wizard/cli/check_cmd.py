@@ -12,7 +12,7 @@ from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import ADVERTISED, CATALOG
 from wizard.engine.names import is_valid_address, is_valid_host
-from wizard.engine.params import ADVERTISED_NOTE, check_params, command_for, usage
+from wizard.engine.params import ADVERTISED_NOTE, check_params, usage
 from wizard.engine.results import ProbeResult
 from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
@@ -72,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
     resolved = resolve_address(given, args.timeout) if "address" in CATALOG[probe].params else None
     params = check_params(probe, given)
     result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
-    result.command = command_for(probe, params)  # runnable as shown: no `advertised` among portqry's ports
     if args.format == "json":
         print(json.dumps({**result.to_dict(), "resolved": resolved}, indent=2, default=str))
     else:

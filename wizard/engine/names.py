@@ -62,5 +62,6 @@ def check_guid(text: str, what: str = "GUID") -> str:
 
 # Probe parameters that name a host, an address or a GUID, and the check each must pass: probes would
 # hand any text to a resolver or a socket. The CLI checks what a person typed with the same table.
+# The interface too: a UUID that is not one is a typing mistake, not something for a server to refuse.
 PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
-                "expected": check_host, "forest": check_host, "guid": check_guid}
+                "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_guid}

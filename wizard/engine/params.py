@@ -7,12 +7,9 @@ from collections.abc import Mapping, Sequence
 from wizard import WizardError
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
 from wizard.engine.commands import render_command
-from wizard.engine.names import PARAM_CHECKS, check_address, check_guid
+from wizard.engine.names import PARAM_CHECKS, check_address
 
-_LISTS = {"dns_servers", "addresses"}
-# what a person types is checked as the probes check what flows pass them, and the interface too: a UUID
-# that is not one is a typing mistake, not something for the server to refuse
-_CHECKS = {**PARAM_CHECKS, "interface": check_guid}
+LIST_PARAMS = {"dns_servers", "addresses"}  # lists of addresses, checked item by item
 ADVERTISED_NOTE = ("advertised: the TCP ports the endpoint mapper lists for its services (portqry -e 135 "
                    "prints them); each was checked like the ports given")
 
@@ -41,11 +38,11 @@ def check_params(probe: str, given: Mapping[str, str]) -> dict[str, object]:
 
 
 def _typed(key: str, value: str) -> object:
-    if key in _LISTS:
+    if key in LIST_PARAMS:
         return check_addresses(value, key)
     if key == "ports":
         return parse_ports(value)
-    return _CHECKS[key](value, key) if key in _CHECKS else value
+    return PARAM_CHECKS[key](value, key) if key in PARAM_CHECKS else value
 
 
 def check_addresses(value: str | Sequence[object], what: str) -> list[str]:

@@ -3,50 +3,58 @@ ends within its deadline (wizard.probes.base: DEADLINE_FACTOR x the session's ti
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
 
 from wizard import WizardError
 from wizard.engine.catalog import CATALOG
-from wizard.engine.commands import render_command
 from wizard.engine.names import PARAM_CHECKS
+from wizard.engine.params import LIST_PARAMS, check_addresses, command_for
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes import decide, dns, epm, identity, ldap, locator, ports, winreg
 from wizard.probes.base import Session, run_guarded
 
-
-def _registry() -> dict[str, Callable[..., ProbeResult]]:
-    return {
-        "dns_cname": dns.dns_cname,
-        "dns_host": dns.dns_host,
-        "identity": identity.identity,
-        "resolution_source": decide.resolution_source,
-        "epm_map": epm.epm_map,
-        "epm_lookup": epm.epm_lookup,
-        "tcp_ports": ports.tcp_ports,
-        "ntds_lookup": ldap.ntds_lookup,
-        "ntds_guid": ldap.ntds_guid,
-        "rpc_port_config": winreg.rpc_port_config,
-        "dc_locator": locator.dc_locator,
-        "dc_guid": locator.dc_guid,
-        "ntds_list": locator.ntds_list,
-    }
-
-
-PROBES: dict[str, Callable[..., ProbeResult]] = _registry()
+# probe -> "module:function"; a module loads when its first probe runs, so `check epm_lookup` pays
+# for impacket's endpoint-mapper code and nothing else (no LDAP, SMB, DNS or registry code)
+PROBES: dict[str, str] = {
+    "dns_cname": "dns:dns_cname",
+    "dns_host": "dns:dns_host",
+    "identity": "identity:identity",
+    "resolution_source": "decide:resolution_source",
+    "epm_map": "epm:epm_map",
+    "epm_lookup": "epm:epm_lookup",
+    "tcp_ports": "ports:tcp_ports",
+    "ntds_lookup": "ldap:ntds_lookup",
+    "ntds_guid": "ldap:ntds_guid",
+    "rpc_port_config": "winreg:rpc_port_config",
+    "dc_locator": "locator:dc_locator",
+    "dc_guid": "locator:dc_guid",
+    "ntds_list": "locator:ntds_list",
+}
 assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
+
+
+def probe_function(name: str) -> Callable[..., ProbeResult] | None:
+    """The function behind a probe name, its module imported on first use; None for an unknown name."""
+    where = PROBES.get(name)
+    if where is None:
+        return None
+    if callable(where):  # a test may put a function in place of a probe
+        return where
+    module, function = where.split(":")
+    return getattr(importlib.import_module(f"wizard.probes.{module}"), function)
 
 
 def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResult:
     """Run one probe with the parameters its node gave; unknown names and bad params are outcomes too."""
-    probe = PROBES.get(name)
+    probe = probe_function(name)
     if probe is None:
         return ProbeResult(name, ERROR, f"No probe named {name!r}.")
     accepted = set(inspect.signature(probe).parameters) - {"session"}
     kwargs = {k: v for k, v in params.items() if k in accepted}
     # rendered with the engine's quoting: params may come from pasted logs, never trusted as command text
-    command = render_command(CATALOG[name].command, params)
+    command = command_for(name, params)
     try:
         kwargs.update(_checked(kwargs))
     except WizardError as exc:
@@ -57,10 +65,12 @@ def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResul
 
 def _checked(params: dict[str, Any]) -> dict[str, str]:
     """Host, address and GUID params, normalised; a WizardError names the first unusable one."""
-    checked = {}
-    for key, check in PARAM_CHECKS.items():
-        value = params.get(key)
+    checked: dict[str, Any] = {}
+    for key, value in params.items():
         if value is None or value == "":
             continue  # a missing value is the probe's to report (skipped/error with its own words)
-        checked[key] = check(value if isinstance(value, str) else repr(value), key)
+        if key in LIST_PARAMS:
+            checked[key] = check_addresses(value if isinstance(value, (str, list, tuple)) else repr(value), key)
+        elif key in PARAM_CHECKS:
+            checked[key] = PARAM_CHECKS[key](value if isinstance(value, str) else repr(value), key)
     return checked
