@@ -42,7 +42,7 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).value = self.app.inputs.symptom or ""  # type: ignore[attr-defined]
-        self._load_flows()
+        self.call_after_refresh(self._load_flows)  # after the first frame: YAML parsing holds the GIL
 
     @work(thread=True, group="flows")
     def _load_flows(self) -> None:
