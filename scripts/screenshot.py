@@ -202,6 +202,22 @@ async def inconclusive(shots: Shots, lab) -> None:
         await shots.take(pilot, "result-inconclusive")
 
 
+async def sweep(shots: Shots, lab) -> None:
+    """stale-a-record: every DC of the forest at once (palette "Sweep the forest"), DC2 with its cause."""
+    app = WizardApp(Inputs(context={"target": lab.hosts["DC2"].fqdn, "dns_servers": lab.dns_servers[:1]}))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, "StartScreen"), "the start screen")
+        await pilot.press("ctrl+p")
+        await until(pilot, on(app, "CommandPalette"), "the command palette")
+        await type_text(pilot, "Sweep the forest")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, on(app, "SweepScreen"), "the sweep screen")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: getattr(app.screen, "result", None) is not None, "the sweep", seconds=60)
+        await shots.take(pilot, "sweep")
+
+
 async def take_all(outdir: Path) -> list[str]:
     from wizard.lab.netns import current_has_link
 
@@ -216,6 +232,7 @@ async def take_all(outdir: Path) -> list[str]:
         print("fault stale-a-record", flush=True)
         lab_api.apply_fault("stale-a-record")
         await main_walk(shots, lab)
+        await sweep(shots, lab)
         print("fault epm-blocked", flush=True)
         lab_api.apply_fault("epm-blocked")
         await running_step(shots, lab)

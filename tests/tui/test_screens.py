@@ -383,3 +383,30 @@ print("LOADED=" + ",".join(sorted({m.split('.')[0] for m in sys.modules} & {"imp
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LOADED=" in proc.stdout, proc.stderr
     assert proc.stdout.rsplit("LOADED=", 1)[1].strip() == ""
+
+
+# --- the sweep ----------------------------------------------------------------------------------------
+
+async def test_the_sweep_lists_every_dc_and_opens_one_on_the_step_screen():
+    from textual.widgets import DataTable
+
+    from tests.test_sweep import ForestRunner
+    from wizard.tui.screens.sweep import SweepScreen
+
+    runner = ForestRunner({"dc2.contoso.com": {"epm_map": "not-registered"}})
+    app = make_app(runner, context={"target": "dc1.contoso.com", "dns_servers": ["10.0.0.10"]})
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._flows is not None, "the flows")
+        app.push_screen(SweepScreen())
+        await until(pilot, lambda: isinstance(app.screen, SweepScreen) and app.screen.query("#forest"), "the sweep")
+        assert app.screen.query_one("#forest", Input).value == "contoso.com"  # from the target's domain
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: app.screen.result is not None, "the sweep to finish")
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
+            "dc1.contoso.com", "dc2.contoso.com", "dc3.contoso.com"]
+        assert str(table.get_row_at(1)[1]) == "ad-ds-not-running"
+        await pilot.press("down", "enter")
+        await until(pilot, WalkScreen, "DC2's diagnosis")
+        assert app.diagnosis.walk.cause.id == "ad-ds-not-running"
+        assert app.diagnosis.walk.context["target"] == "dc2.contoso.com"

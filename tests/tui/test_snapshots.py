@@ -325,6 +325,25 @@ class TestCheck:
         assert snap_compare(app, run_before=settled(check_screen), terminal_size=SIZE)
 
 
+class TestSweep:
+    def test_forest_swept(self, snap_compare):
+        from tests.test_sweep import ForestRunner
+        from wizard.tui.screens.sweep import SweepScreen
+
+        async def run_before(pilot: Pilot) -> None:
+            app = pilot.app
+            await until(pilot, lambda: app._flows is not None, "the flows")
+            app.push_screen(SweepScreen())
+            await until(pilot, lambda: on_top(pilot, SweepScreen)() and app.screen.query("#forest"), "the sweep")
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: app.screen.result is not None and not any(
+                w.is_running for w in app.screen.workers), "the sweep to finish")
+
+        app = make_app(ForestRunner({"dc2.contoso.com": {"epm_map": "not-registered"}}),
+                       context={"target": "dc1.contoso.com", "dns_servers": ["10.0.0.10"]})
+        assert snap_compare(app, run_before=settled(run_before), terminal_size=SIZE)
+
+
 # --- what a snapshot cannot show ----------------------------------------------------------------
 
 class TestBehindTheSnapshots:

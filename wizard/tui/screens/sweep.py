@@ -81,15 +81,24 @@ class SweepScreen(Screen):
         app.call_from_thread(self._finished, result)
 
     def _add(self, dc: DcResult) -> None:
+        """A DC as it finishes; the table is put in the forest's order once all are done."""
         self.found.append(dc)
-        partial = SweepResult(dc.fqdn.split(".", 1)[-1], [dc])
-        cells = rows(partial)[0]
-        styled = [Text(clean(c), cell_colour(i, c)) for i, c in enumerate(cells)]
-        self.query_one(DataTable).add_row(*styled, key=dc.fqdn)
+        self._row(dc)
         self.query_one("#sweep-status", Static).update(Text(f"{len(self.found)} DC(s) checked…", "yellow"))
+
+    def _row(self, dc: DcResult) -> None:
+        cells = rows(SweepResult(dc.fqdn.split(".", 1)[-1], [dc]))[0]
+        self.query_one(DataTable).add_row(*(Text(clean(c), cell_colour(i, c)) for i, c in enumerate(cells)),
+                                          key=dc.fqdn)
 
     def _finished(self, result: SweepResult) -> None:
         self.result = result
+        table = self.query_one(DataTable)
+        table.clear()
+        for dc in result.dcs:
+            self._row(dc)
+        if result.dcs:
+            table.focus()  # Enter now opens the highlighted DC
         faults = sum(1 for dc in result.dcs if dc.walk.cause is not None and dc.walk.cause.is_fault)
         words = (f"{len(result.dcs)} DC(s) checked; {faults} with a cause." if result.dcs else
                  f"No DC found: {clean(result.discovery[0].summary if result.discovery else '')}")
