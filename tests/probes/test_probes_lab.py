@@ -186,6 +186,10 @@ def test_rpc_port_config(lab, admin, session, fault):
     assert unverified.outcome == "skipped" and "reg query" in unverified.summary + unverified.command
     assert probe("identity", admin, address=dc2, expected=fqdn(lab, "DC2")).outcome == "match"
     assert probe("rpc_port_config", admin, address=dc2).outcome == "default"  # now it is a DC known to be DC2
+    named = Session(timeout=TIMEOUT, credentials=admin.credentials)  # as `check rpc_port_config expected=...`
+    assert probe("rpc_port_config", named, address=dc2, expected=fqdn(lab, "DC2")).outcome == "default"
+    wrong = Session(timeout=TIMEOUT, credentials=admin.credentials)
+    assert probe("rpc_port_config", wrong, address=addr(lab, "MEMBER1"), expected=fqdn(lab, "DC2")).outcome == "skipped"
     fault("port-range-small")
     fresh = Session(timeout=TIMEOUT, credentials=admin.credentials)
     assert probe("identity", fresh, address=dc2, expected=fqdn(lab, "DC2")).outcome == "match"

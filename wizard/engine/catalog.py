@@ -116,7 +116,7 @@ CATALOG: dict[str, ProbeSpec] = {
         ProbeSpec(
             "rpc_port_config",
             "Read HKLM\\Software\\Microsoft\\Rpc\\Internet (Ports, PortsInternetAvailable, UseInternetPorts).",
-            ("address",),
+            ("address", "expected"),
             ("default", "valid", "too-small", "invalid"),
             (),
             "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\Internet",

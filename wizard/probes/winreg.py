@@ -75,13 +75,15 @@ def _values(dce) -> dict[str, object] | None:
     return values
 
 
-def rpc_port_config(session: Session, address: str | None) -> ProbeResult:
+def rpc_port_config(session: Session, address: str | None, expected: str | None = None) -> ProbeResult:
+    """The Rpc\\Internet values, signed in only where the computer at `address` is known to be `expected`
+    (or, without it, the host an identity check this run found there)."""
     if not address:
         return ProbeResult("rpc_port_config", ERROR, "No address to read the registry of.")
     if not session.credentials:
         return ProbeResult("rpc_port_config", SKIPPED,
                            "No credentials: the RPC port configuration in the registry was not read.")
-    host = session.host_at(address)
+    host = expected or session.host_at(address)
     signed = permit(session, address, host) if host else Permit(
         None, f"no identity check in this run said which computer answers at {address}, so the credentials were "
               "not sent there (a diagnosis checks identity before this step)")
