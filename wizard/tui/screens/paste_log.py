@@ -19,12 +19,14 @@ def read_log(text: str) -> tuple[list[str], dict[str, object], str]:
     """(suggested symptom ids, context found, what was found in words). Pure; a WizardError for an
     empty or oversized paste."""
     from wizard.parsers import MAX_BYTES, context_from, parse_text
+    from wizard.parsers.cleanup import too_big
     from wizard.parsers.errorcodes import describe
 
     if not text.strip():
         raise WizardError("the paste is empty")
-    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
-        raise WizardError(f"the paste is over {MAX_BYTES // 1_000_000} MB: paste the part with the error")
+    size = len(text.encode("utf-8", "replace"))
+    if size > MAX_BYTES:
+        raise too_big("the paste", size)
     parsed = parse_text(text)
     context = context_from(parsed)
     lines = [f"Recognised: {', '.join(parsed.kinds) or 'nothing known'}"]

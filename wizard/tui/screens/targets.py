@@ -61,10 +61,10 @@ class TargetsScreen(Screen):
                             placeholder="DOMAIN\\user or user@domain (optional)")
             yield from self._field("Account", account, "for read-only LDAP and registry checks; empty skips them")
             yield from self._field("Password", Input(id="password", password=True, placeholder="never shown"),
-                                   "or set KRB5CCNAME to a ticket cache before starting rpc-wizard")
+                                   "or set KRB5CCNAME to a ticket cache file (FILE:/path) before starting rpc-wizard")
             yield from self._field("Timeout (s)", Input(f"{self.inputs.timeout:g}", id="timeout",
                                                         validators=[validators.Timeout()]),
-                                   "per connection; a host that drops packets costs about this much")
+                                   "per wait (a connect, a read); a whole check ends within three times this")
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Start diagnosis", id="start", variant="primary")
