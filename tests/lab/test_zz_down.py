@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from tests.conftest import machine_traces
 
 import wizard.lab as lab_api
+from tests.conftest import machine_traces
 from wizard.lab.netns import in_home_netns
 from wizard.lab.topology import ALL_NETNS, NETNS_ETC, NETNS_RUN, STATE_DIR
 

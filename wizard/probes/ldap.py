@@ -18,10 +18,9 @@ from impacket.ldap import ldapasn1
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.engine.untrusted import clean
-from wizard.probes import kerberos
 from wizard.probes.base import LISTENING, BoundedSocket, Session
 from wizard.probes.dns import SYSTEM, ask
-from wizard.probes.trust import KERBEROS, Permit, by_hand, permit
+from wizard.probes.trust import Permit, by_hand, permit, sign_in
 
 EXTENDED_DN_OID = "1.2.840.113556.1.4.529"  # LDAP_SERVER_EXTENDED_DN_OID: DNs come back as <GUID=...>;DN
 ROOT_DSE_ATTRS = ("dnsHostName", "serverName", "dsServiceName", "defaultNamingContext",
@@ -45,21 +44,11 @@ def open_ldap(session: Session, address: str, signed: Permit = ANONYMOUS, host: 
     conn._socket = BoundedSocket(conn._socket, session.budget, session.timeout)
     try:
         if signed.how:
-            _sign_in(session, conn, signed, host or address)
+            sign_in(session, conn, signed, f"ldap/{host or address}")
     except BaseException:
         conn.close()
         raise
     return conn
-
-
-def _sign_in(session: Session, conn, signed: Permit, host: str) -> None:
-    creds = session.credentials
-    if signed.how == KERBEROS:
-        domain, tgt, tgs = kerberos.tickets(creds, f"ldap/{host}")
-        with kerberos.bounded_kdc(session):
-            conn.kerberosLogin(creds.username, "", domain, kdcHost=signed.kdc, TGT=tgt, TGS=tgs, useCache=False)
-    else:
-        conn.login(creds.username, creds.password, creds.domain)
 
 
 def _attrs(entry: Any) -> dict[str, list[bytes]]:

@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command
+from wizard.probes import kerberos
 from wizard.probes.base import Session
 
 KERBEROS = "kerberos"
@@ -40,6 +42,18 @@ def permit(session: Session, address: str, host: str) -> Permit:
         return Permit(NTLM)
     return Permit(None, f"{address} was not confirmed to be {host} (identity check: {outcome}), so the password "
                         "was not sent to it (NTLM goes only to an address whose identity matched)")
+
+
+def sign_in(session: Session, conn: Any, signed: Permit, service: str) -> None:
+    """Sign an impacket LDAP or SMB connection in (both take the same two calls) as `signed` allows:
+    Kerberos with a service ticket for `service` (ldap/<host>, cifs/<host>), else NTLM."""
+    creds = session.credentials
+    if signed.how == KERBEROS:
+        domain, tgt, tgs = kerberos.tickets(creds, service)
+        with kerberos.bounded_kdc(session):
+            conn.kerberosLogin(creds.username, "", domain, kdcHost=signed.kdc, TGT=tgt, TGS=tgs, useCache=False)
+    else:
+        conn.login(creds.username, creds.password, creds.domain)
 
 
 def _ask_identity(session: Session, address: str, host: str) -> str:

@@ -12,10 +12,9 @@ from impacket.dcerpc.v5 import rrp, transport
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.parsers import RPC_INTERNET_ABSENT, evaluate_rpc_ports
-from wizard.probes import kerberos
 from wizard.probes.base import LISTENING, Session
 from wizard.probes.smb import close_quietly, smb_connection
-from wizard.probes.trust import KERBEROS, Permit, by_hand, permit
+from wizard.probes.trust import Permit, by_hand, permit, sign_in
 
 RPC_INTERNET = r"Software\Microsoft\Rpc\Internet"
 VALUES = ("Ports", "PortsInternetAvailable", "UseInternetPorts")
@@ -30,14 +29,8 @@ def _text(data: object) -> str:
 
 def _signed_in(session: Session, address: str, host: str, signed: Permit):
     conn = smb_connection(session, address, host)
-    creds = session.credentials
     try:
-        if signed.how == KERBEROS:
-            domain, tgt, tgs = kerberos.tickets(creds, f"cifs/{host}")
-            with kerberos.bounded_kdc(session):
-                conn.kerberosLogin(creds.username, "", domain, kdcHost=signed.kdc, TGT=tgt, TGS=tgs, useCache=False)
-        else:
-            conn.login(creds.username, creds.password, creds.domain)
+        sign_in(session, conn, signed, f"cifs/{host}")
     except BaseException:
         close_quietly(conn)
         raise
