@@ -117,7 +117,7 @@ def test_signed_in_the_directory_is_read_from_a_verified_dc_and_compared_with_dn
     listed = [params for probe, params in runner.calls if probe == "ntds_list"]
     assert listed and listed[0]["address"] in DCS.values()
     findings = {(f["cause"], f["dc"]) for f in result.findings}
-    assert findings == {("stale-ntds-settings", "old-dc.contoso.com"), ("name-resolution-failure", "dc3.contoso.com")}
+    assert findings == {("stale-ntds-settings", "old-dc.contoso.com"), ("leftover-dc-registration", "dc3.contoso.com")}
     assert all(f["citations"] for f in result.findings)
     assert result.exit_code() == EXIT_CAUSE
 

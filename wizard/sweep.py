@@ -156,7 +156,7 @@ def _directory_findings(result: SweepResult, dns_servers: list[str] | None, sess
     findings = [_finding("stale-ntds-settings", fqdn, f"{fqdn} has an NTDS Settings object (objectGUID "
                          f"{entry['guid']}) but no DC locator record in DNS: stale metadata, or a DC that "
                          "never registered.", flows) for fqdn, entry in sorted(directory.items()) if fqdn not in in_dns]
-    findings += [_finding("name-resolution-failure", fqdn, f"DNS names {fqdn} as a DC, but the directory has no "
+    findings += [_finding("leftover-dc-registration", fqdn, f"DNS names {fqdn} as a DC, but the directory has no "
                           "NTDS Settings object for it: a leftover DC locator record.", flows)
                  for fqdn in sorted(in_dns - set(directory))] if directory else []
     return findings

@@ -64,3 +64,11 @@ def test_thirty_two_dcs_are_checked_in_one_run(lab, fault):
     assert {fakes[f"FAKE{i:02d}"] for i in range(1, 26)} == {"epm-unreachable"}  # dropped or refused at 135
     assert {fakes[f"FAKE{i:02d}"] for i in range(26, 31)} == {"stale-dns-record"}  # MEMBER1 answers
     assert code == 1
+
+
+def test_signed_in_dns_only_dcs_are_leftover_registrations(lab, fault):
+    fault("many-dcs")
+    code, report = sweep(lab, creds=True)
+    leftovers = {f["dc"] for f in report["findings"] if f["cause"] == "leftover-dc-registration"}
+    assert leftovers == {f"fake{i:02d}.{lab.forest}" for i in range(1, 31)}
+    assert all(f["citations"][0]["quote"] for f in report["findings"]) and code == 1
