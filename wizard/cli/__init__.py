@@ -13,10 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import WizardError, __version__
-from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_USAGE
-
-# a closed pipe ends the command as SIGPIPE ends a Unix tool: the shell reports 128 + 13
-EXIT_PIPE_CLOSED = 141
+from wizard.exitcodes import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_USAGE
 
 # command -> its line in `rpc-wizard --help`; a command's module is imported only when it runs (or
 # its own --help is asked for), so that start-up loads nothing a command does not need
