@@ -73,6 +73,14 @@ def paste(app: WizardApp, text: str) -> None:
     app.post_message(events.Paste(text))
 
 
+async def palette(pilot: Pilot, app: WizardApp, typed: str) -> None:
+    """Open the command palette and type into it (its matches take a moment to settle)."""
+    await pilot.press("ctrl+p")
+    await until(pilot, on(app, "CommandPalette"), "the command palette")
+    await type_text(pilot, typed)
+    await pilot.pause(0.6)
+
+
 async def main_walk(shots: Shots, lab) -> None:
     """stale-a-record: from the start screen, by keys, to the cited cause; the dialogs on the way."""
     target, dest, dns = lab.hosts["DC2"].fqdn, lab.hosts["DC1"].fqdn, lab.dns_servers[0]
@@ -125,10 +133,7 @@ async def main_walk(shots: Shots, lab) -> None:
         await pilot.pause(0.2)
         await shots.take(pilot, "step-evidence")
 
-        await pilot.press("ctrl+p")
-        await until(pilot, on(app, "CommandPalette"), "the command palette")
-        await type_text(pilot, "epm")  # checks and steps of this flow alike
-        await pilot.pause(0.6)
+        await palette(pilot, app, "epm")  # checks and steps of this flow alike
         await shots.take(pilot, "palette")
         await pilot.press(*["backspace"] * 3)
         await type_text(pilot, "Run check epm_map")
@@ -188,10 +193,7 @@ async def inconclusive(shots: Shots, lab) -> None:
     app = WizardApp(Inputs(symptom="ad-replication-1753", context=context))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, on(app, "WalkScreen"), "the first step")
-        await pilot.press("ctrl+p")
-        await until(pilot, on(app, "CommandPalette"), "the command palette")
-        await type_text(pilot, "Go to step mapping-source")
-        await pilot.pause(0.5)
+        await palette(pilot, app, "Go to step mapping-source")
         await pilot.press("enter")
         await until(pilot, lambda: on(app, "WalkScreen")() and app.diagnosis.walk.node is not None
                     and app.diagnosis.walk.node.id == "mapping-source", "the step mapping-source")
@@ -207,10 +209,7 @@ async def sweep(shots: Shots, lab) -> None:
     app = WizardApp(Inputs(context={"target": lab.hosts["DC2"].fqdn, "dns_servers": lab.dns_servers[:1]}))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, on(app, "StartScreen"), "the start screen")
-        await pilot.press("ctrl+p")
-        await until(pilot, on(app, "CommandPalette"), "the command palette")
-        await type_text(pilot, "Sweep the forest")
-        await pilot.pause(0.5)
+        await palette(pilot, app, "Sweep the forest")
         await pilot.press("enter")
         await until(pilot, on(app, "SweepScreen"), "the sweep screen")
         await pilot.press("ctrl+r")
