@@ -116,11 +116,66 @@ CATALOG: dict[str, ProbeSpec] = {
         ProbeSpec(
             "rpc_port_config",
             "Read HKLM\\Software\\Microsoft\\Rpc\\Internet (Ports, PortsInternetAvailable, UseInternetPorts).",
-            ("address", "expected"),
+            ("address", "expected", "dns_servers"),
             ("default", "valid", "too-small", "invalid"),
             (),
             "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\Internet",
+        ),
+        ProbeSpec(
+            "epm_transports",
+            "Which protocols the endpoint mapper lists an interface on: ncacn_ip_tcp, or named pipes only.",
+            ("address", "interface"),
+            ("tcp", "np-only", "not-registered", "filtered", "refused", "unreachable"),
+            ("endpoint_port",),
+            "portqry -n {address} -e 135",
             required=("address",),
+        ),
+        ProbeSpec(
+            "client_protocols",
+            "Read HKLM\\Software\\Microsoft\\Rpc\\ClientProtocols on the RPC client: its five default values.",
+            ("address", "expected", "dns_servers"),
+            ("complete", "incomplete", "absent"),
+            (),
+            "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\ClientProtocols",
+        ),
+        ProbeSpec(
+            "valid_ports",
+            "Read the RPC proxy's HKLM\\Software\\Microsoft\\Rpc\\RpcProxy ValidPorts: the server's NetBIOS "
+            "name and FQDN for each port.",
+            ("address", "expected", "server", "ports", "dns_servers"),
+            ("complete", "incomplete", "absent"),
+            (),
+            "reg query \\\\{address}\\HKLM\\Software\\Microsoft\\Rpc\\RpcProxy /v ValidPorts",
+            required=("server",),
+        ),
+        ProbeSpec(
+            "ntds_port",
+            "Read the directory service's fixed port (NTDS Parameters \"TCP/IP Port\"): taken by another "
+            "process, outside the dynamic range, or fine.",
+            ("address", "expected", "dynamic_range", "dns_servers"),
+            ("none", "in-use", "outside-range", "in-range"),
+            ("fixed_port",),
+            "reg query \\\\{address}\\HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters "
+            "/v \"TCP/IP Port\"",
+        ),
+        ProbeSpec(
+            "rpc_services",
+            "State and start type of NTDS, RpcSs and RpcLocator (service control manager), against document "
+            "000's defaults.",
+            ("address", "expected", "dns_servers"),
+            ("defaults", "differ", "absent"),
+            (),
+            "sc \\\\{address} qc RpcSs",
+        ),
+        ProbeSpec(
+            "source_guid",
+            "Read the source DC's own NTDS Settings objectGUID (anonymous rootDSE) and compare it with the GUID "
+            "the destination DC uses.",
+            ("target", "guid", "dns_servers"),
+            ("same", "different"),
+            ("ntds_guid",),
+            "repadmin /showrepl {target}",
+            required=("target", "guid"),
         ),
         ProbeSpec(
             "dc_locator",

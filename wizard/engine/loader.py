@@ -32,7 +32,7 @@ from wizard.engine.results import COMMON_OUTCOMES
 # What {placeholders} may name: the inputs the person gives, plus every fact a probe can set.
 CONTEXT_KEYS = frozenset(
     {"target", "dest", "forest", "guid", "dns_servers", "dns_server", "hosts_file", "address", "resolved_from",
-     "answered_by", "endpoint_port", "cname_target", "ntds_guid", "interface"}
+     "answered_by", "endpoint_port", "cname_target", "ntds_guid", "interface", "proxy", "dynamic_range"}
     | {fact for spec in CATALOG.values() for fact in spec.facts}
 )
 

@@ -62,6 +62,13 @@ def check_guid(text: str, what: str = "GUID") -> str:
 
 # Probe parameters that name a host, an address or a GUID, and the check each must pass: probes would
 # hand any text to a resolver or a socket. The CLI checks what a person typed with the same table.
-# The interface too: a UUID that is not one is a typing mistake, not something for a server to refuse.
+# The interface: an alias (drs, wmi, sql, ...) or a UUID; anything else is a typing mistake, not for a server to refuse.
+def check_interface(text: str, what: str = "interface") -> str:
+    from wizard.engine.interfaces import resolve_interface  # the alias table imports this module
+
+    return resolve_interface(text, what)
+
+
 PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
-                "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_guid}
+                "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_interface,
+                "server": check_host, "proxy": check_host}

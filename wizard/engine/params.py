@@ -68,6 +68,8 @@ def parse_ports(text: str) -> list[int | str]:
 def command_for(probe: str, params: Mapping[str, object]) -> str:
     """The check's Windows command, runnable as shown. portqry -o takes port numbers only: `advertised`
     becomes the portqry -e 135 that lists those ports (ADVERTISED_NOTE says so to the person)."""
+    if not params.get("address") and params.get("expected"):  # a check of a computer named, not addressed
+        params = {**params, "address": params["expected"]}
     ports = params.get("ports")
     if not isinstance(ports, list) or ADVERTISED not in ports:
         return render_command(CATALOG[probe].command, params)

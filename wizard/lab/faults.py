@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from wizard.lab import dnsrecords, hostfiles, manydcs, netns, services, state
-from wizard.lab.provision import smb_conf
+from wizard.lab import dnsrecords, hostfiles, manydcs, netns, registry, services, state
 from wizard.lab.runner import LabError, netns_argv, run
-from wizard.lab.topology import DC1, DC2, EXCHANGE_PORTS, MEMBER1, STATE_DIR
+from wizard.lab.topology import DC1, DC2, EXCH1, EXCHANGE_PORTS, MEMBER1, STATE_DIR
+
+FIXED_PORT = 50100  # inside the dynamic range, held by a plain listener
+OUTSIDE_PORT = 3000  # below the dynamic range, where DRS itself listens
 
 FAULTS: dict[str, str] = {
     "ds-stopped": "DC2's endpoint mapper has no DRS (directory replication) interface; the rest answers",
@@ -29,9 +31,15 @@ FAULTS: dict[str, str] = {
     "exchange-6004-closed": "EXCH1 listens on 6001 and 6002 but not 6004",
     "dc-down": "DC2's network link is down",
     "many-dcs": "30 more DCs in DNS (SRV, _msdcs CNAME, A), none real: 20 drop packets, 5 refuse, 5 are MEMBER1",
+    "port-config-invalid": "DC2's registry has Rpc\\Internet Ports=5000-70000 (outside 0-65535: error 87)",
+    "client-protocols-missing": "DC2's Rpc\\ClientProtocols lacks ncacn_ip_tcp (the healthy lab has all five values)",
+    "fixed-port-conflict": (f"DC2's NTDS \"TCP/IP Port\" is {FIXED_PORT}, which another process holds; emulated: "
+                            "Samba would not start at all, so DC2 runs without DRS on any transport (Windows keeps "
+                            "it on named pipes)"),
+    "fixed-port-outside": f"DC2's NTDS \"TCP/IP Port\" is {OUTSIDE_PORT} and DRS listens there: outside 49152-65535",
+    "validports-missing": "EXCH1's Rpc\\RpcProxy has no ValidPorts value (the healthy lab has both names per port)",
 }
 
-RPC_INTERNET_KEY = "HKLM\\Software\\Microsoft\\Rpc\\Internet"
 DYNAMIC_RANGE = "49152:65535"
 
 
@@ -63,34 +71,23 @@ def _flush_firewall() -> None:
     _iptables("-F", "INPUT")
 
 
-def _net_registry(*args: str) -> None:
-    run(netns_argv(DC2.netns, ["net", "-s", str(smb_conf(DC2)), "registry", *args]), timeout=30,
-        log_file=STATE_DIR / "faults.log")
+def _fixed_port_conflict() -> None:
+    registry.set_fixed_port(FIXED_PORT)
+    services.restart_dc2(without_drs=True, holder=FIXED_PORT)
 
 
-def _reg_hex(text: str) -> str:
-    """REG_MULTI_SZ data as a .reg file spells it: UTF-16LE bytes with the double terminator."""
-    return ",".join(f"{b:02x}" for b in (text + "\0\0").encode("utf-16-le"))
+def _fixed_port_outside() -> None:
+    registry.set_fixed_port(OUTSIDE_PORT)
+    services.restart_dc2(without_drs=False, drs_port=OUTSIDE_PORT)
 
 
-def _small_port_range() -> None:
-    # `net registry setvalue ... multi_sz` stores the value's name as its data in Samba 4.17: import.
-    reg = DC2.dir / "rpc-internet.reg"
-    reg.write_text(
-        "Windows Registry Editor Version 5.00\n\n"
-        "[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Rpc\\Internet]\n"
-        f'"Ports"=hex(7):{_reg_hex("5000-5010")}\n'
-        '"PortsInternetAvailable"="Y"\n'
-        '"UseInternetPorts"="Y"\n\n'  # Samba's parser drops a last line not followed by a blank one
-    )
-    _net_registry("import", str(reg))
+def _no_fixed_port() -> None:
+    registry.set_fixed_port(None)
+    services.restart_dc2(without_drs=False)
 
 
 def _default_port_range() -> None:
-    proc = run(netns_argv(DC2.netns, ["net", "-s", str(smb_conf(DC2)), "registry", "enumerate",
-                                      RPC_INTERNET_KEY]), timeout=30, check=False)
-    if proc.returncode == 0:
-        _net_registry("deletekey_recursive", RPC_INTERNET_KEY)
+    registry.delete_key(DC2, registry.RPC_INTERNET)
 
 
 def _stale_cname() -> None:
@@ -126,7 +123,14 @@ _ACTIONS: dict[str, tuple[Action, Action]] = {
     "epm-blocked": (lambda: _drop_or_reject("135", reject=False), _flush_firewall),
     "epm-refused": (lambda: _drop_or_reject("135", reject=True), _flush_firewall),
     "dynamic-blocked": (lambda: _drop_or_reject(DYNAMIC_RANGE, reject=False, syn_only=True), _flush_firewall),
-    "port-range-small": (_small_port_range, _default_port_range),
+    "port-range-small": (lambda: registry.set_rpc_ports("5000-5010"), _default_port_range),
+    "port-config-invalid": (lambda: registry.set_rpc_ports("5000-70000"), _default_port_range),
+    "client-protocols-missing": (lambda: registry.delete_value(DC2, registry.CLIENT_PROTOCOLS, "ncacn_ip_tcp"),
+                                 registry.set_client_protocols),
+    "fixed-port-conflict": (_fixed_port_conflict, _no_fixed_port),
+    "fixed-port-outside": (_fixed_port_outside, _no_fixed_port),
+    "validports-missing": (lambda: registry.delete_value(EXCH1, registry.RPC_PROXY, "ValidPorts"),
+                           registry.set_valid_ports),
     "exchange-ports-closed": (lambda: services.stop_listeners(EXCHANGE_PORTS), _open_exchange),
     "exchange-6004-closed": (lambda: services.stop_listeners([6004]), _open_exchange),
     "dc-down": (lambda: netns.set_link(DC2, up=False), lambda: netns.set_link(DC2, up=True)),

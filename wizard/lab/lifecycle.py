@@ -7,9 +7,9 @@ import shutil
 import dns.exception
 import dns.resolver
 
-from wizard.lab import dnsrecords, faults, hostfiles, netns, provision, services, state, status
+from wizard.lab import dnsrecords, faults, hostfiles, netns, provision, registry, services, state, status
 from wizard.lab.runner import LabError, Log, Steps
-from wizard.lab.topology import ALL_NETNS, CLIENT_NS, DC1, DC2, HOSTS, MEMBER1, STATE_DIR
+from wizard.lab.topology import ALL_NETNS, CLIENT_NS, DC1, DC2, EXCH1, HOSTS, MEMBER1, STATE_DIR
 
 
 def _create_network() -> None:
@@ -34,7 +34,17 @@ def _provision_dc1() -> None:
 def _start_small_hosts() -> None:
     provision.write_member_conf(MEMBER1)
     services.start_member(MEMBER1)
+    provision.write_member_conf(EXCH1, admin=True)
+    services.start_member(EXCH1)
     services.start_listeners()
+
+
+def _windows_registry() -> None:
+    """What a healthy Windows network has and Samba does not: EXCH1's A record and RpcProxy ValidPorts,
+    DC2's five ClientProtocols values."""
+    dnsrecords.set_a(EXCH1.name, EXCH1.address)
+    registry.set_valid_ports()
+    registry.set_client_protocols()
 
 
 def _dns_answers(name: str, rdtype: str) -> list[str]:
@@ -84,6 +94,7 @@ def up(fault: str | None = None, log: Log = print) -> status.LabInfo:
         steps.run("DC2: join lab.example as a DC", lambda: provision.join_dc2(DC2))
         steps.run("DC2: start samba", lambda: services.start_dc(DC2))
         steps.run("DC2: register DNS records on DC1", dnsrecords.register_dc2)
+        steps.run("EXCH1 and DC2: Windows registry values, EXCH1's A record", _windows_registry)
         steps.run("read NTDS Settings GUIDs", _record_guids)
         steps.run("check DC2's DNS records from the client", check_dns)
     if fault is not None:

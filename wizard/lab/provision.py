@@ -89,8 +89,10 @@ def join_dc2(spec: HostSpec) -> None:
     _drop_forwarder(smb_conf(spec))
 
 
-def write_member_conf(spec: HostSpec) -> None:
-    """A standalone Samba server: an endpoint mapper with the usual pipes, and no DRS."""
+def write_member_conf(spec: HostSpec, admin: bool = False) -> None:
+    """A standalone Samba server: an endpoint mapper with the usual pipes, and no DRS. With `admin`, the
+    lab's Administrator (any domain name: standalone servers ignore it) signs in as root, so that the
+    wizard's signed-in registry reads work there."""
     d = spec.dir
     for sub in ("private", "lock", "state", "cache", "usershares"):
         (d / sub).mkdir(parents=True, exist_ok=True)
@@ -113,4 +115,8 @@ def write_member_conf(spec: HostSpec) -> None:
 \tprinting = bsd
 \tprintcap name = /dev/null
 \tdisable spoolss = yes
-""")
+""" + (f"\tusername map = {d}/etc/users.map\n" if admin else ""))
+    if admin:
+        (d / "etc" / "users.map").write_text("root = Administrator\n")
+        run(["smbpasswd", "-c", str(smb_conf(spec)), "-a", "-s", "root"],
+            input_text=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n", timeout=30)

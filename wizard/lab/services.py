@@ -61,12 +61,14 @@ def dc_log(spec: HostSpec) -> Path:
     return spec.dir / "log" / "samba.out"
 
 
-def start_dc(spec: HostSpec, without_drs: bool = False) -> None:
+def start_dc(spec: HostSpec, without_drs: bool = False, drs_port: int | None = None) -> None:
     # dnsupdate off: a record a fault made stale stays stale; the lab registers records itself.
     argv = ["samba", "-s", str(smb_conf(spec)), "-F", "--no-process-group",
             "--option=server services=-dnsupdate"]
     if without_drs:
         argv.append(f"--option=dcerpc endpoint servers={DCERPC_WITHOUT_DRS}")
+    if drs_port:
+        argv.append(f"--option=rpc server port:drsuapi={drs_port}")
     proc = _spawn(host_argv(spec, argv), dc_log(spec))
     wait_ports(spec, DC_PORTS, [proc], dc_log(spec))
 
@@ -136,9 +138,15 @@ def stop_host(spec: HostSpec) -> None:
     netns.kill_all(spec.netns)
 
 
-def restart_dc2(without_drs: bool) -> None:
+def restart_dc2(without_drs: bool, drs_port: int | None = None, holder: int | None = None) -> None:
+    """DC2 again, with or without DRS, DRS on a fixed port, and `holder`: a port another process holds."""
     stop_host(DC2)
-    start_dc(DC2, without_drs=without_drs)
+    if holder:
+        log = DC2.dir / "log" / "listeners.out"
+        proc = _spawn(netns_argv(DC2.netns, [sys.executable, "-m", "wizard.lab.listener", str(holder),
+                                             DC2.address]), log)
+        wait_ports(DC2, [holder], [proc], log, timeout=15)
+    start_dc(DC2, without_drs=without_drs, drs_port=drs_port)
 
 
 def host_running(spec: HostSpec) -> bool:

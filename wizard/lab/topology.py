@@ -64,7 +64,8 @@ class HostSpec:
 DC1 = HostSpec("DC1", "dc1", "198.51.100.10", "domain controller (forest root)")
 MEMBER1 = HostSpec("MEMBER1", "member1", "198.51.100.20", "non-DC Samba server (endpoint mapper, no DRS)")
 DC2 = HostSpec("DC2", "dc2", "198.51.100.30", "domain controller (replica)")
-EXCH1 = HostSpec("EXCH1", "exch1", "198.51.100.40", "Exchange stand-in (plain TCP listeners on 6001/6002/6004)")
+EXCH1 = HostSpec("EXCH1", "exch1", "198.51.100.40",
+                 "Exchange stand-in (plain TCP listeners on 6001/6002/6004; Samba for its RpcProxy registry)")
 
 HOSTS: tuple[HostSpec, ...] = (DC1, MEMBER1, DC2, EXCH1)
 ALL_NETNS: tuple[str, ...] = (CLIENT_NS,) + tuple(h.netns for h in HOSTS)

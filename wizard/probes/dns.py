@@ -192,3 +192,12 @@ def _ptr(server: str, address: str, session: Session) -> dict[str, Any]:
     except (dns.exception.DNSException, ValueError):
         return {"status": "error", "answers": []}
     return ask(server, name, "PTR", session.wait())
+
+
+def address_of(session: Session, host: str, dns_servers: list[str] | None = None) -> str | None:
+    """The first address `host` has on the first DNS server given (or this machine's resolver); an
+    address stays as it is. For checks that need an address for a computer named in passing."""
+    if is_valid_address(host):
+        return host
+    reply = ask((dns_servers or [SYSTEM])[0], host, "A", session.wait())
+    return reply["answers"][0] if reply["answers"] else None

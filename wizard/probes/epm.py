@@ -104,6 +104,8 @@ def epm_map(session: Session, address: str | None, interface: str | None = None)
     blocked = _blocked(session, address)
     if blocked:
         return blocked
+    if uuid != DRS_UUID:  # any version of any interface: its entries in the mapper's whole list
+        return _mapped(epm_transports(session, address, uuid))
     dce = _connect(session, address)
     try:
         binding = epm.hept_map(address, uuidtup_to_bin((uuid, "4.0" if uuid == DRS_UUID else "1.0")),
@@ -214,3 +216,40 @@ def describe(entry: dict[str, Any]) -> dict[str, Any]:
     annotation = clean(entry["annotation"].rstrip(b"\x00").decode("latin-1"), 64)
     return {"uuid": uuid, "name": interface_name(uuid) or annotation, "annotation": annotation,
             "protocol": protocol, "binding": binding, "port": port}
+
+
+def epm_transports(session: Session, address: str | None, interface: str | None = None) -> ProbeResult:
+    """The protocols the endpoint mapper lists the interface on. Document 002: an endpoint that could not be
+    created leaves the interface on named pipes (ncacn_np) but not on ncacn_ip_tcp."""
+    uuid = (interface or DRS_UUID).lower()
+    name = interface_name(uuid) or uuid
+    blocked = _blocked(session, address)
+    if blocked:
+        return ProbeResult("epm_transports", blocked.outcome, blocked.summary, blocked.evidence)
+    dce = _connect(session, address)
+    try:
+        entries, cut_short = lookup_all(dce)
+    finally:
+        dce.disconnect()
+    mine = [e for e in map(describe, entries) if e["uuid"] == uuid]
+    protocols = sorted({e["protocol"] for e in mine})
+    ports = sorted({e["port"] for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]})
+    evidence = {"address": address, "interface": uuid, "protocols": protocols, "tcp_ports": ports,
+                "bindings": [e["binding"] for e in mine][:50]}
+    if cut_short:
+        evidence["cut_short"] = cut_short
+    if ports:
+        return ProbeResult("epm_transports", "tcp", f"{name} is registered at {address} on TCP {ports[0]} "
+                           f"({', '.join(protocols)}).", evidence, {"endpoint_port": ports[0]})
+    if "ncacn_np" in protocols:
+        return ProbeResult("epm_transports", "np-only", f"{name} is registered at {address} on named pipes but "
+                           "not on ncacn_ip_tcp: its TCP endpoint was not created.", evidence)
+    listed = f" (only {', '.join(protocols)})" if protocols else ""
+    return ProbeResult("epm_transports", "not-registered", f"The endpoint mapper at {address} does not list {name} "
+                       f"on ncacn_ip_tcp or named pipes{listed}.", evidence)
+
+
+def _mapped(found: ProbeResult) -> ProbeResult:
+    """epm_transports read as epm_map: registered on TCP, or not."""
+    outcome = {"tcp": "registered", "np-only": "not-registered"}.get(found.outcome, found.outcome)
+    return ProbeResult("epm_map", outcome, found.summary, found.evidence, found.facts)

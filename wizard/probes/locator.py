@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import uuid as uuidlib
 
-from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.probes.base import Session
-from wizard.probes.dns import SYSTEM, ask, ask_all, servers_of
+from wizard.probes.dns import address_of, ask_all, servers_of
 from wizard.probes.ldap import LdapUnavailable, guid_of_extended_dn, open_ldap, root_dse, search
 from wizard.probes.trust import Permit, by_hand, permit
 
@@ -39,18 +38,11 @@ def dc_locator(session: Session, forest: str | None, dns_servers: list[str] | No
     return ProbeResult("dc_locator", ERROR, f"No DNS server answered for {qname}.", evidence, {})
 
 
-def _address(host: str, dns_servers: list[str] | None, session: Session) -> str | None:
-    if is_valid_address(host):
-        return host
-    reply = ask((dns_servers or [SYSTEM])[0], host, "A", session.wait())
-    return reply["answers"][0] if reply["answers"] else None
-
-
 def dc_guid(session: Session, host: str | None, dns_servers: list[str] | None = None) -> ProbeResult:
     """The objectGUID of the DC's own NTDS Settings, from its rootDSE (anonymous: no credentials sent)."""
     if not host:
         return ProbeResult("dc_guid", ERROR, "No DC to ask.")
-    address = _address(host, dns_servers, session)
+    address = address_of(session, host, dns_servers)
     if not address:
         return ProbeResult("dc_guid", SKIPPED, f"{host} does not resolve: its own GUID cannot be read.")
     try:
@@ -107,3 +99,23 @@ def _directory_dcs(session: Session, address: str, signed: Permit, host: str) ->
                     "guid": str(uuidlib.UUID(bytes_le=item["objectGUID"][0])),
                     "when_created": item.get("whenCreated", [b""])[0].decode()})
     return dcs
+
+
+def source_guid(session: Session, target: str | None, guid: str | None,
+                dns_servers: list[str] | None = None) -> ProbeResult:
+    """Document 000: before blaming DNS for a missing or wrong _msdcs alias, compare the GUID the
+    destination uses with the source DC's own NTDS Settings objectGUID (read anonymously)."""
+    if not target or not guid:
+        return ProbeResult("source_guid", SKIPPED, "No source DC or no GUID to compare.")
+    own = dc_guid(session, target, dns_servers)
+    if own.outcome != "found":
+        return ProbeResult("source_guid", SKIPPED, f"Not compared: {own.summary} Compare by hand: the \"DSA object "
+                           f"GUID\" at the top of \"repadmin /showrepl {target}\" with {guid}.", own.evidence)
+    mine = own.facts["guid"].lower()
+    evidence = {**own.evidence, "destination_guid": guid, "source_guid": mine}
+    if mine == guid.lower():
+        return ProbeResult("source_guid", "same", f"{target} holds NTDS Settings objectGUID {mine}, the GUID the "
+                           "destination uses: the alias itself is wrong in DNS.", evidence, {"ntds_guid": mine})
+    return ProbeResult("source_guid", "different", f"{target} holds NTDS Settings objectGUID {mine}, not {guid}: "
+                       "the GUID the destination uses belongs to an old or stale NTDS Settings object.", evidence,
+                       {"ntds_guid": mine})
