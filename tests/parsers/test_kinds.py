@@ -115,7 +115,8 @@ def test_netsetup(sample):
     assert got == ("DC1.CONTOSO.COM", "0x6d9", "NetpGetComputerObjectDn")
     assert "Unable to bind to DS" in n["failing_step"]
     assert not any("0xc0000034" in f["status"] for f in n["failures"])
-    assert context_from(p) == {"target": "DC1.CONTOSO.COM"}
+    # the joining computer wrote the log (dest); the domain it joins stands for the forest
+    assert context_from(p) == {"target": "DC1.CONTOSO.COM", "dest": "APP_SRV", "forest": "contoso.com"}
 
 
 def test_netsetup_cut_before_the_final_status():

@@ -9,7 +9,7 @@ def test_parse_json(sample, tmp_path, capsys):
     assert main(["parse", str(path), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["kind"], out["errors"], out["symptoms"]) == ("netsetup-log", [1753, 2224], ["domain-join-0x6d9"])
-    assert out["context"] == {"target": "DC1.CONTOSO.COM"}
+    assert out["context"] == {"target": "DC1.CONTOSO.COM", "dest": "APP_SRV", "forest": "contoso.com"}
 
 
 def test_parse_text_output(sample, tmp_path, capsys):

@@ -24,7 +24,12 @@ FRAGMENTS = ["Starting test: ", "DsBindWithSpnEx() failed with error ", "Printin
              "Protocol tcp Dynamic Port Range\n",
              "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Rpc\\Internet\n", "    Ports    REG_MULTI_SZ    ",
              "Loc.USN   Originating DSA  Org.USN", "objectGUID: ", "\n", "\n\n", "\r\n", "> ", "```", "\t", " ", "1753",
-             "0x6d9", "-2146893022", "4294967295", "99999999999", "\x00", "\ufeff", "ProtSeq:", "Bindings:\n"]
+             "0x6d9", "-2146893022", "4294967295", "99999999999", "\x00", "\ufeff", "ProtSeq:", "Bindings:\n",
+             "03/30 16:19:28 ", "\tHostName: ", "NetpValidateName: checking to see if '", "' is valid as type 3 name",
+             ", last error is 0x0", " returned 5", "[*] Retrieving endpoint list from ",
+             "] LDAP bind failed with error ",
+             "Ldap search capabality attribute search failed on server ", ",\nreturn value = ", "EventID            : ",
+             "MachineName        : ", "EntryType          : Error\n", "04h:46m:38s", '        " DC01 ', '",\n']
 pasteish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40).map("".join)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED
-from wizard.parsers.common import short
+from wizard.parsers.common import number, short
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste
 from wizard.parsers.regquery import value_of
@@ -129,7 +129,7 @@ def _tcp_ports(parsed: ParsedPaste, params: dict) -> Answer | None:
 
 def _wanted_ports(ports: object) -> set[int]:
     items = ports if isinstance(ports, (list, tuple)) else str(ports or "").replace(",", " ").split()
-    return {int(p) for p in items if str(p).isdigit()}
+    return {p for p in map(number, items) if p is not None}
 
 
 def _queries(parsed: ParsedPaste, name: str | None) -> list[dict]:

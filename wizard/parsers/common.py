@@ -45,6 +45,12 @@ def host(text: str | None) -> str | None:
     return value if value and is_valid_host(value) else None
 
 
+def number(text: object) -> int | None:
+    """ASCII digits as an int, else None: str.isdigit() also takes "²", which int() refuses."""
+    value = str(text or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def hosts(*items: str | None) -> list[str]:
     return unique(h for h in map(host, items) if h)
 

@@ -1,6 +1,7 @@
 """What a parsed log tells `diagnose` before any probe runs: the DCs, the forest, the GUID, DNS servers.
 
-target = the source DC (replication) or the DC the join chose; dest = the DC that logged the failure.
+target = the source DC (replication), the DC the join chose or the server an endpoint dump was taken from;
+dest = the computer that logged the failure (the destination DC, the joining computer).
 Names are as the tool printed them (repadmin prints NetBIOS-style names); placeholders are dropped.
 ipconfig's 127.0.0.1 / ::1 DNS server means the machine itself: it becomes that adapter's own address,
 which is what the wizard has to ask from elsewhere.
@@ -15,10 +16,16 @@ from wizard.engine.names import is_valid_address
 from wizard.parsers.common import dn_forest, host
 from wizard.parsers.model import ParsedPaste
 
+# events a server logs about its own RPC set-up (Netlogon cannot add its AuthZ interface): the computer that
+# logged it is the one to examine; other failure events are logged by the caller, the destination
+_SERVER_EVENTS = {5820}
+_FAILURE_LEVELS = {"error", "warning", "critical", "failure audit", "failureaudit"}
+
 
 def context_from(parsed: ParsedPaste) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for reader in (_dcdiag, _showrepl, _syncall, _replsum, _event, _netsetup, _showobjmeta):
+    # failure reports first; what an endpoint dump or port check was run against only fills what they leave
+    for reader in (_dcdiag, _showrepl, _syncall, _replsum, _event, _netsetup, _showobjmeta, _endpoints):
         for key, value in reader(parsed.facts).items():
             if value and key not in found:
                 found[key] = value
@@ -37,7 +44,7 @@ def _dcdiag(facts: dict) -> dict:
         return {}
     ext = d.get("extended_error", {})
     failing = [r for r in d["replication_failures"] if host(r["source"])]
-    binds = [b["server"] for b in d["bind_errors"] if host(b["server"])]
+    binds = [b["server"] for b in d["bind_errors"] + d.get("ldap_errors", []) if host(b["server"])]
     dests = [r["destination"] for r in failing if host(r["destination"])] + [s for s in d["servers"] if host(s)]
     return {"target": failing[0]["source"] if failing else (binds[0] if binds else None),
             "dest": dests[0] if dests and failing else None,
@@ -77,17 +84,34 @@ def _replsum(facts: dict) -> dict:
 
 
 def _event(facts: dict) -> dict:
-    events = [e for e in facts.get("event", {}).get("events", []) if e.get("error")]
+    events = [e for e in facts.get("event", {}).get("events", []) if _failed(e)]
     for e in events:
         if e.get("source_dc") or e.get("guid"):
             return {"target": e.get("source_dc"), "dest": e.get("computer"), "guid": e.get("guid"),
                     "forest": e.get("forest") or dn_forest(e["description"])}
+    for e in events:
+        if e.get("computer"):
+            return {"target" if e["id"] in _SERVER_EVENTS else "dest": e["computer"]}
     return {}
 
 
+def _failed(event: dict) -> bool:
+    return bool(event.get("error")) or event.get("level", "").lower() in _FAILURE_LEVELS
+
+
 def _netsetup(facts: dict) -> dict:
+    """The DC the join talks to, the computer joining (it writes the log) and the domain it joins."""
     n = facts.get("netsetup-log")
-    return {"target": n["dc"]} if n else {}
+    return {"target": n["dc"], "dest": n.get("machine"), "forest": n.get("forest")} if n else {}
+
+
+def _endpoints(facts: dict) -> dict:
+    """rpcdump and portqry were pointed at the server whose endpoints are in question."""
+    for kind in ("rpcdump", "portqry"):
+        target = facts.get(kind, {}).get("target")
+        if target:
+            return {"target": target}
+    return {}
 
 
 def _showobjmeta(facts: dict) -> dict:

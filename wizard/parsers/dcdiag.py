@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 
-from wizard.parsers.common import Found, hosts, msdcs, split_site
+from wizard.parsers.common import Found, hosts, msdcs, number, split_site
 from wizard.parsers.errorcodes import to_int, unique_codes
 
 KIND = "dcdiag"
 _SIGN = re.compile(r"^\s*(?:Starting test:|Testing server:|Directory Server Diagnosis|Doing primary tests)"
-                   r"|DsBindWithSpnEx\(\)|\S\s+(?:passed|failed) test\s+\w", re.I | re.M)
+                   r"|DsBindWithSpnEx\(\)|\S\s+(?:passed|failed) test\s+\w|LDAP bind failed with error"
+                   r"|Ldap search capab\w* attribute search failed", re.I | re.M)
 _TESTING = re.compile(r"^\s*Testing server:\s*(\S.*?)\s*$", re.M)
 _RESULT = re.compile(r"^[\s.]*(\S+)\s+(passed|failed) test\s+(\S+)", re.M)
 _BIND = re.compile(r"\[([^\]\n]*)\]\s*DsBindWithSpnEx\(\) failed with error\s+(-?\w+)", re.I)
+# dcdiag's LDAP calls: a bind prints the Win32 error (LdapMapErrorToWin32); the Advertising test's rootDSE
+# search prints the raw LDAP result ("return value = 81", LDAP_SERVER_DOWN), spelled "capabality" by dcdiag
+_LDAP_BIND = re.compile(r"\[([^\]\n]*)\]\s*LDAP bind failed with error\s+(-?\w+)", re.I)
+_LDAP_SEARCH = re.compile(r"Ldap search capab\w* attribute search failed on server\s+([^\s,]+),?\s*"
+                          r"return value\s*=\s*(-?\d+)", re.I)
 _STATUS = re.compile(r"^\s*Status is\s+(-?\w+)", re.M)
 _PARAM = re.compile(r"^\s*(Unicode string|Long val|Ansi string):\s*(.*)$", re.M)
 _REPL = re.compile(r"\[Replications Check,\s*([^\]\n]*)\]\s*A recent replication attempt failed:")
@@ -37,13 +43,23 @@ def parse(text: str) -> list[Found]:
         "failed_tests": [t for t in tests if t["result"] == "failed"],
         "passed_tests": [t["test"] for t in tests if t["result"] == "passed"],
         "bind_errors": binds,
+        "ldap_errors": _ldap_errors(text),
         "extended_error": _extended(text),
         "replication_failures": repl,
     }
-    errors = unique_codes([b["error"] for b in binds] + [r["error"] for r in repl]
+    ldap_win32 = [e["error"] for e in facts["ldap_errors"] if e["call"] == "bind"]  # LDAP results are no Win32 codes
+    errors = unique_codes([b["error"] for b in binds] + [r["error"] for r in repl] + ldap_win32
                           + facts["extended_error"].get("statuses", []))
-    names = [b["server"] for b in binds] + [n for r in repl for n in (r["source"], r["destination"])]
+    names = ([b["server"] for b in binds] + [e["server"] for e in facts["ldap_errors"]]
+             + [n for r in repl for n in (r["source"], r["destination"])])
     return [Found(KIND, first.start(), facts, errors, hosts(*facts["servers"], *names))]
+
+
+def _ldap_errors(text: str) -> list[dict]:
+    """The DCs dcdiag could not bind to or search over LDAP, with the error as printed."""
+    binds = [{"server": s, "error": to_int(e), "call": "bind"} for s, e in _LDAP_BIND.findall(text)]
+    searches = [{"server": s, "error": to_int(e), "call": "search"} for s, e in _LDAP_SEARCH.findall(text)]
+    return binds + searches
 
 
 def _extended(text: str) -> dict:
@@ -64,7 +80,7 @@ def _extended(text: str) -> dict:
     protocols = [s for s in strings if s.startswith(("ncacn_", "ncadg_"))]
     if protocols:
         info["protocol"] = protocols[0]
-    ports = [int(s) for s in strings if s.isdigit() and 0 < int(s) < 65536]  # "Unicode string: 1025"
+    ports = [p for p in map(number, strings) if p and p < 65536]  # "Unicode string: 1025"
     if ports:
         info["port"] = ports[0]
     return info

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.parsers.common import GUID, Found, hosts
+from wizard.parsers.common import GUID, Found, hosts, number
 
 PORTQRY = "portqry"
 RPCDUMP = "rpcdump"
@@ -20,7 +20,10 @@ _RPCDUMP_SIGN = re.compile(r"registered endpoints found|^\s*ProtSeq\s*:|^\s*Bind
 _STATE = re.compile(r"^\s*(TCP|UDP) port (\d+) \(([^)\n]*)\):\s*"
                     r"(LISTENING or FILTERED|NOT LISTENING|LISTENING|FILTERED)", re.I | re.M)
 _TARGET = re.compile(r"Querying target system called:\s*\n?\s*\n?\s*(\S+)", re.I)
-_CMD_TARGET = re.compile(r"portqry(?:\.exe)?\b[^\n]*?\s-n\s+([^\s\"]+)", re.I)  # the command line pasted too
+_CMD_TARGET = re.compile(r"portqry(?:\.exe)?\b[^\n]{0,80}?\s-n\s+([^\s\"]+)", re.I)  # the command line pasted too
+# whom rpcdump asked: impacket logs it, rpcdump.exe only has it on its command line (/s or -s)
+_RPCDUMP_TARGET = re.compile(r"Retrieving endpoint list from\s+([^\s\]]+)", re.I)
+_RPCDUMP_CMD = re.compile(r"rpcdump(?:\.exe)?\b[^\n]{0,80}?\s[/-]s\s+([^\s\"]+)", re.I)
 _RESOLVED = re.compile(r"(?:Name|IP address) resolved to\s+(\S+)", re.I)
 _RESOLVE_FAILED = re.compile(r"Failed to resolve (?:name to IP address|IP address to name)", re.I)
 _END = re.compile(r"==== End of RPC Endpoint Mapper query response", re.I)
@@ -40,7 +43,7 @@ def parse(text: str) -> list[Found]:
     portqry = _PORTQRY_SIGN.search(text)
     endpoints = endpoints_in(text)
     if rpcdump:
-        found.append(_found(RPCDUMP, rpcdump.start(), text, endpoints))
+        found.append(_rpcdump(text, rpcdump.start(), endpoints))
     if portqry and (not rpcdump or _STATE.search(text) or _TNC.search(text)):
         found.append(_portqry(text, portqry.start(), [] if rpcdump else endpoints))
     return found
@@ -54,6 +57,14 @@ def _found(kind: str, pos: int, text: str, endpoints: list[dict]) -> Found:
         announced is None or len(endpoints) >= announced)
     facts = {"endpoints": endpoints, "total": announced, "complete": complete, "tcp_ports": tcp_ports(endpoints)}
     return Found(kind, pos, facts, [], hosts(*(e["host"] for e in endpoints)))
+
+
+def _rpcdump(text: str, pos: int, endpoints: list[dict]) -> Found:
+    found = _found(RPCDUMP, pos, text, endpoints)
+    target = _RPCDUMP_TARGET.search(text) or _RPCDUMP_CMD.search(text)
+    found.facts["target"] = target.group(1) if target and hosts(target.group(1)) else ""
+    found.hosts = hosts(found.facts["target"], *found.hosts)
+    return found
 
 
 def _portqry(text: str, pos: int, endpoints: list[dict]) -> Found:
@@ -77,9 +88,9 @@ def _test_netconnection(text: str) -> list[dict]:
     for key, value in _TNC.findall(text):
         current[key.lower()] = value
         if key.lower() == "tcptestsucceeded":
-            port = current.get("remoteport", "")
-            if port.isdigit():
-                result.append({"protocol": "TCP", "port": int(port), "service": "Test-NetConnection",
+            port = number(current.get("remoteport"))
+            if port is not None:
+                result.append({"protocol": "TCP", "port": port, "service": "Test-NetConnection",
                                "state": "LISTENING" if value.lower() == "true" else "NOT LISTENING OR FILTERED",
                                "host": current.get("remoteaddress") or current.get("computername", "")})
             current = {}
@@ -126,8 +137,8 @@ def _from_record(record: dict) -> list[dict]:
 def endpoint(uuid: str, annotation: str, protocol: str, host: str, raw: str) -> dict:
     protocol = protocol.lower()
     raw = raw.strip()
-    port = int(raw) if raw.isdigit() and 0 < int(raw) < 65536 and protocol in ("ncacn_ip_tcp", "ncacn_http",
-                                                                               "ncadg_ip_udp") else None
+    port = number(raw) if protocol in ("ncacn_ip_tcp", "ncacn_http", "ncadg_ip_udp") else None
+    port = port if port and port < 65536 else None
     pipe = raw if protocol == "ncacn_np" else None
     host = host.strip().lstrip("\\")
     return {"uuid": uuid.lower(), "annotation": annotation.strip(), "protocol": protocol, "host": host,

@@ -62,8 +62,10 @@ _FAILURE_WORD = (r"(?:\b(?:nt\s+|win32\s+)?error(?:\s+(?:value|code|status))?(?:
 _REPORTED = re.compile(_FAILURE_WORD + r"[ \t]*[:=]?[ \t]*\n?[ \t]*\(?[ \t]*" + _NUMBER, re.I)
 _SYMBOL = re.compile(r"\b(" + "|".join(sorted(BY_SYMBOL, key=len, reverse=True)) + r")\b")
 _PHRASES = [(re.compile(r"\s+".join(map(re.escape, p.split())), re.I), c.value) for c in CODES for p in c.phrases]
-# statuses that are not failures although non-zero: the join looks up a secret that does not exist yet
-_BENIGN = re.compile(r"NetpLsaOpenSecret:\s*status:\s*0xc0000034", re.I)
+# statuses that are not failures although non-zero (netsetup.log of healthy joins has them too): the join
+# looks up a secret that does not exist yet, leaves a registry value at its default, or asks for a restart
+_BENIGN = re.compile(r"NetpLsaOpenSecret:\s*status:\s*0xc0000034|NetpLoadParameters:\s*status:\s*0x0*2\b"
+                     r"|NetpContinueProvisioningPackageInstall:\s*status:\s*0x0*a99\b", re.I)
 
 
 def to_int(text: str) -> int | None:

@@ -13,9 +13,12 @@ _KEYS = {"log name": "log", "source": "source", "event source": "source", "provi
          "date": "date", "timecreated": "date", "time": "time", "event id": "id", "id": "id",
          "task category": "category", "event category": "category", "level": "level", "event type": "level",
          "leveldisplayname": "level", "keywords": "keywords", "user": "user", "computer": "computer",
-         "machinename": "computer", "description": "description", "message": "description"}
+         "machinename": "computer", "description": "description", "message": "description",
+         # Get-EventLog | Format-List (Windows PowerShell's older cmdlet) names them so
+         "eventid": "id", "entrytype": "level", "timegenerated": "date"}
 _FIELD = re.compile(r"^\s*(" + "|".join(sorted(map(re.escape, _KEYS), key=len, reverse=True)) + r")\s*:\s?(.*)$",
                     re.I)
+_ID = re.compile(r"[0-9]{1,10}")  # str.isdigit() takes "²", which int() refuses
 _STARTS = {"log", "id"}  # a record starts at its first line, which is one of these in every layout
 _ERROR_VALUE = re.compile(r"(?:Error value|error status|NT Error|Error)\s*:?\s*\n?\s*(-?0x[0-9a-f]+|-?\d+)\b",
                           re.I)
@@ -25,7 +28,7 @@ _SOURCE_DSA = re.compile(r"Source (?:directory service|domain controller):\s*\n?
 
 def parse(text: str) -> list[Found]:
     records = _records(text)
-    events = [_event(r) for r in records if r.get("id", "").strip().isdigit()]
+    events = [_event(r) for r in records if _ID.fullmatch(r.get("id", "").strip())]
     if not events:
         return []
     errors = unique_codes(e["error"] for e in events)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
-from wizard.parsers.common import GUID, Found, hosts, split_site
+from wizard.parsers.common import GUID, Found, hosts, number, split_site
 from wizard.parsers.errorcodes import to_int, unique_codes
 
 SHOWREPL = "repadmin-showrepl"
@@ -75,7 +75,7 @@ def _neighbor_line(neighbor: dict, line: str) -> None:
         neighbor["last_attempt"] = m.group(1)
         neighbor["result"] = 0 if m.group(2) else to_int(m.group(3))
     elif m := _CONSECUTIVE.match(line):
-        neighbor["consecutive_failures"] = int(m.group(1)) if m.group(1).isdigit() else None
+        neighbor["consecutive_failures"] = number(m.group(1))
     elif m := _SUCCESS.match(line):
         neighbor["last_success"] = m.group(1)
     elif neighbor["result"] and not neighbor["message"] and line.strip():
@@ -93,15 +93,30 @@ def _csv_rows(text: str) -> list[dict]:
         result.append({"direction": "inbound", "naming_context": nc, "source": src, "site": src_site,
                        "destination": dest, "transport": transport, "dsa_guid": "", "last_attempt": last_fail,
                        "result": to_int(status) if status.strip() else 0, "message": "",
-                       "consecutive_failures": int(fails) if fails.strip().isdigit() else None,
+                       "consecutive_failures": number(fails),
                        "last_success": last_ok})
     return result
 
 
-_SUM_HEADER = re.compile(r"^\s*(Source|Destination) DSA\s+largest delta", re.I | re.M)
-_SUM_ROW = re.compile(r"^\s*(?P<dsa>[^\s(][^\s]*)\s+(?P<delta>\S.*?)\s+(?P<fails>\d+)\s*/\s*(?P<total>\d+)"
-                      r"\s+(?P<pct>\d+)\s*(?:\((?P<err>-?\w+)\)\s*(?P<msg>.*))?$")
+_SUM_HEADER = re.compile(r"^\s*\"?\s*(Source|Destination) DSA\s+largest delta", re.I | re.M)
+_SUM_TAIL = r"(?P<fails>\d+)\s*/\s*(?P<total>\d+)\s+(?P<pct>\d+)\s*(?:\((?P<err>-?\w+)\)\s*(?P<msg>.*))?$"
+_SUM_ROW = re.compile(r"^\s*(?P<dsa>[^\s(][^\s]*)\s+(?P<delta>\S.*?)\s+" + _SUM_TAIL)
+# A name glued to its delta ("BNE-DC-0101h:18m:00s", as PDFs and some pages give it): repadmin pads every
+# unit of the delta to two digits, which is what tells where the name ends.
+_DELTA = (r"(?:>\s*60 days|(?:\d\dd\.)?(?:\d\dh:)?\d\dm:\d\ds|(?:\d\dd\.)?\d\dh:\d\dm(?::\d\ds)?|:\d\ds"
+          r"|\d\dd\.\d\dh(?::\d\dm)?)")
+_GLUED_ROW = re.compile(r"^\s*(?P<dsa>[^\s:(]{1,253}?)(?P<delta>" + _DELTA + r")\s*" + _SUM_TAIL)
 _OPERATIONAL = re.compile(r"^\s*(-?\d+)\s+-\s+(\S+)\s*$")
+_QUOTED = re.compile(r'^(\s*)"(.*)",?\s*$')  # Ansible's stdout_lines and JSON quote every line
+
+
+def _sum_row(line: str) -> re.Match[str] | None:
+    """A row of a /replsummary table, spaced as repadmin prints it, collapsed to single spaces, or glued.
+    A name never holds a colon: one that does is a name glued to its delta."""
+    m = _SUM_ROW.match(line)
+    if m and ":" not in m["dsa"]:
+        return m
+    return _GLUED_ROW.match(line)
 
 
 def _replsum(text: str) -> Found | None:
@@ -112,11 +127,12 @@ def _replsum(text: str) -> Found | None:
     facts: dict = {"source": [], "destination": [], "operational_errors": []}
     table = None
     for line in text[(start or headers[0]).start():].split("\n"):
+        line = _QUOTED.sub(r"\1\2", line)
         if m := _SUM_HEADER.match(line):
             table = m.group(1).lower()
         elif not table:
             continue
-        elif m := _SUM_ROW.match(line):
+        elif m := _sum_row(line):
             facts[table].append({"dsa": m["dsa"], "largest_delta": m["delta"].strip(), "fails": int(m["fails"]),
                                  "total": int(m["total"]), "percent": int(m["pct"]),
                                  "error": to_int(m["err"]) if m["err"] else None,
