@@ -41,11 +41,24 @@ def seeds() -> Path:
 
 
 def test_shipped_flows_load_with_the_contract_ids():
-    assert set(FLOWS.symptoms) == {"ad-replication-1753", "domain-join-0x6d9"}
+    assert set(FLOWS.symptoms) == {"ad-replication-1753", "domain-join-0x6d9", "rpc-unavailable-1722",
+                                   "exchange-rpc-http-1722", "endpoint-create-1720", "target-principal-2146893022",
+                                   "rpc-port-config-87"}
     assert REQUIRED_CAUSES <= set(FLOWS.causes)
+    assert {"exchange-ports-not-listening", "validports-missing", "fixed-port-outside-range",
+            "rpc-service-misconfigured"} <= set(FLOWS.causes)
     assert list(FLOWS.flow("ad-replication-1753").nodes) == [
-        "dest-guid", "cname", "host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port",
-        "ntds-guid", "port-config"]
+        "dest-guid", "cname", "alias-guid", "missing-alias-guid", "host", "identity", "impostor-drs",
+        "mapping-source", "epm", "dynamic-port", "ntds-guid", "port-config", "client-protocols", "services"]
+    assert list(FLOWS.flow("rpc-unavailable-1722").nodes) == [
+        "host", "epm", "dynamic-port", "port-config", "client-protocols", "services"]
+    assert list(FLOWS.flow("exchange-rpc-http-1722").nodes) == [
+        "host", "ports-6001-6002", "port-6004", "exchange-2007-ipv6", "validports"]
+    assert list(FLOWS.flow("endpoint-create-1720").nodes) == [
+        "host", "transports", "fixed-port", "fixed-port-range", "port-config", "port-config-listed"]
+    assert list(FLOWS.flow("target-principal-2146893022").nodes) == [
+        "cname", "alias-guid", "missing-alias-guid", "host", "identity", "impostor-drs", "mapping-source"]
+    assert list(FLOWS.flow("rpc-port-config-87").nodes) == ["host", "port-config", "services"]
     assert set(FLOWS.flow("domain-join-0x6d9").nodes) == {
         "host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port", "port-config"}
 
@@ -91,11 +104,18 @@ def test_sources_carry_their_article_ids():
     ("0x6d9", ["ad-replication-1753", "domain-join-0x6d9"]),
     ("0x6D9", ["ad-replication-1753", "domain-join-0x6d9"]),
     ("0x000006d9", ["ad-replication-1753", "domain-join-0x6d9"]),
-    ("-2146893022", ["ad-replication-1753"]),
-    ("2148074274", ["ad-replication-1753"]),
-    ("0x80090322", ["ad-replication-1753"]),
-    ("target principal name is incorrect", ["ad-replication-1753"]),
-    ("1722", []),
+    ("-2146893022", ["target-principal-2146893022"]),
+    ("2148074274", ["target-principal-2146893022"]),
+    ("0x80090322", ["target-principal-2146893022"]),
+    ("target principal name is incorrect", ["target-principal-2146893022"]),
+    ("1722", ["exchange-rpc-http-1722", "rpc-unavailable-1722"]),
+    ("0x6ba", ["exchange-rpc-http-1722", "rpc-unavailable-1722"]),
+    ("1720", ["endpoint-create-1720"]),
+    ("0x6B8", ["endpoint-create-1720"]),
+    ("87", ["rpc-port-config-87"]),
+    ("0x57", ["rpc-port-config-87"]),
+    ("The Netlogon service could not add the AuthZ RPC interface", ["rpc-port-config-87"]),
+    ("RPC Server Unavailable error (1722) was thrown by the RPC Runtime", ["exchange-rpc-http-1722"]),
     ("0x", []),
     ("99999999999", []),
     ("", []),
@@ -245,7 +265,7 @@ def test_a_quote_must_sit_under_its_section(broken):
 def test_cli_check_passes_and_verifies_quotes(capsys):
     assert main(["flows", "check", "--seeds", str(seeds())]) == 0
     out = capsys.readouterr().out
-    assert "ok: 2 symptoms" in out
+    assert "ok: 7 symptoms" in out
     assert re.search(r"(\d+)/\1 quotes found word for word", out)
 
 
@@ -277,7 +297,7 @@ def test_cli_list_and_show(capsys):
     assert "ad-replication-1753" in out and "fixed-port-conflict" in out
     assert main(["flows", "show", "-2146893022"]) == 0
     out = capsys.readouterr().out
-    assert "[dest-guid]" in out and "CAUSE wrong-principal" in out and "[host] (above)" not in out
+    assert "[cname]" in out and "CAUSE wrong-principal" in out and "[host] (above)" not in out
     assert main(["flows", "show", "domain-join-0x6d9", "--details"]) == 0
     out = capsys.readouterr().out
     assert "run: nslookup {target} {dns_server}" in out and "[dest-guid]" not in out

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.lab
 TIMEOUT = 2.0
 
 
-def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753"):
+def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753", target=True):
+    """`target=False`: the caller gives --target (and --dest) itself."""
     argv = [sys.executable, "-m", "wizard", "diagnose", "--symptom", symptom,
-            "--target", lab.hosts["DC2"].fqdn, "--dns-server", lab.dns_servers[0],
+            *(["--target", lab.hosts["DC2"].fqdn] if target else []), "--dns-server", lab.dns_servers[0],
             "--timeout", str(TIMEOUT), "--format", "json", *extra]
     env = {}
     if symptom == "ad-replication-1753":

@@ -31,7 +31,7 @@ def run(capsys, *argv):
 
 def test_a_dcdiag_log_picks_the_symptom_and_fills_the_dcs(capsys):
     code, report, err = run(capsys, "--log", str(SAMPLES / "dcdiag_1753.txt"), "--answer", "dest-guid=found",
-                            "--answer", "cname=missing")
+                            "--answer", "cname=missing", "--answer", "missing-alias-guid=same")
     assert report["symptom"] == "ad-replication-1753"
     assert report["target"] == "contoso-dc2.contoso.com" and report["dest"] == "contoso-dc1.contoso.com"
     assert "taken as contoso-dc2.contoso.com" in err

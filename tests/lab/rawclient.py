@@ -104,8 +104,9 @@ def ntlm_server_name(address: str) -> str:
             pass
 
 
-def rpc_internet_values(address: str, domain: str, user: str, password: str) -> dict[str, object] | None:
-    """Values under HKLM\\Software\\Microsoft\\Rpc\\Internet over the winreg pipe; None if no key."""
+def registry_values(address: str, domain: str, user: str, password: str, key: str,
+                    names: tuple[str, ...] | None = None) -> dict[str, object] | None:
+    """Values under HKLM\\<key> over the winreg pipe (all of them, or `names`); None if no key."""
     assert_in_client_netns()
     rpc = transport.DCERPCTransportFactory(f"ncacn_np:{address}[\\pipe\\winreg]")
     rpc.set_connect_timeout(TIMEOUT)
@@ -116,15 +117,36 @@ def rpc_internet_values(address: str, domain: str, user: str, password: str) -> 
         dce.bind(rrp.MSRPC_UUID_RRP)
         hklm = rrp.hOpenLocalMachine(dce)["phKey"]
         try:
-            key = rrp.hBaseRegOpenKey(dce, hklm, "Software\\Microsoft\\Rpc\\Internet")["phkResult"]
+            handle = rrp.hBaseRegOpenKey(dce, hklm, key)["phkResult"]
         except rrp.DCERPCSessionError as exc:
             if exc.get_error_code() == 2:  # ERROR_FILE_NOT_FOUND
                 return None
             raise
+        if names is None:
+            names = tuple(_value_names(dce, handle))
         values = {}
-        for name in ("Ports", "PortsInternetAvailable", "UseInternetPorts"):
-            _type, data = rrp.hBaseRegQueryValue(dce, key, name)
+        for name in names:
+            try:
+                _type, data = rrp.hBaseRegQueryValue(dce, handle, name)
+            except rrp.DCERPCSessionError:
+                continue
             values[name] = data
         return values
     finally:
         dce.disconnect()
+
+
+def _value_names(dce, handle) -> list[str]:
+    names = []
+    for index in range(64):
+        try:
+            names.append(rrp.hBaseRegEnumValue(dce, handle, index)["lpValueNameOut"].rstrip("\x00"))
+        except rrp.DCERPCSessionError:
+            return names
+    return names
+
+
+def rpc_internet_values(address: str, domain: str, user: str, password: str) -> dict[str, object] | None:
+    """Values under HKLM\\Software\\Microsoft\\Rpc\\Internet; None if no key."""
+    return registry_values(address, domain, user, password, "Software\\Microsoft\\Rpc\\Internet",
+                           ("Ports", "PortsInternetAvailable", "UseInternetPorts"))

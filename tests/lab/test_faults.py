@@ -134,8 +134,53 @@ def test_many_dcs(lab, fault):
     assert len(fakes) == 30
     assert raw.dns_answers(lab.dns_servers, f"fake01.{lab.forest}", "A") == ["198.51.100.101"]
     assert raw.tcp_connect("198.51.100.101", 135, timeout=1) == "timeout"  # dropped
-    assert raw.dns_answers(lab.dns_servers, f"fake21.{lab.forest}", "A") == [lab.hosts["EXCH1"].address]
+    assert raw.dns_answers(lab.dns_servers, f"fake21.{lab.forest}", "A") == ["198.51.100.121"]
+    assert raw.tcp_connect("198.51.100.121", 135, timeout=1) == "refused"
     assert raw.dns_answers(lab.dns_servers, f"fake30.{lab.forest}", "A") == [lab.hosts["MEMBER1"].address]
+
+
+def _registry(lab, host: str, key: str, names=None):
+    return raw.registry_values(lab.hosts[host].address, lab.domain, "Administrator", lab.admin_password, key, names)
+
+
+def test_port_config_invalid(lab, fault):
+    fault("port-config-invalid")
+    values = raw.rpc_internet_values(lab.hosts["DC2"].address, lab.domain, "Administrator", lab.admin_password)
+    assert [v for v in values["Ports"].split("\x00") if v] == ["5000-70000"]
+
+
+def test_client_protocols_missing(lab, fault):
+    key = "Software\\Microsoft\\Rpc\\ClientProtocols"
+    defaults = {"ncacn_http", "ncacn_ip_tcp", "ncacn_nb_tcp", "ncacn_np", "ncacn_ip_udp"}
+    assert set(_registry(lab, "DC2", key)) == defaults  # the healthy lab has the five values
+    fault("client-protocols-missing")
+    assert set(_registry(lab, "DC2", key)) == defaults - {"ncacn_ip_tcp"}
+    assert set(_registry(lab, "DC1", key)) == defaults
+
+
+def test_fixed_port_conflict(lab, fault):
+    fault("fixed-port-conflict")
+    dc2 = lab.hosts["DC2"].address
+    port = _registry(lab, "DC2", "SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters", ("TCP/IP Port",))
+    assert port == {"TCP/IP Port": 50100}
+    assert raw.tcp_connect(dc2, 50100) == "open"  # another process holds it
+    assert raw.ept_map(dc2) == raw.EPT_S_NOT_REGISTERED  # emulated: DRS on no transport at all
+
+
+def test_fixed_port_outside(lab, fault):
+    fault("fixed-port-outside")
+    dc2 = lab.hosts["DC2"].address
+    port = _registry(lab, "DC2", "SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters", ("TCP/IP Port",))
+    assert port == {"TCP/IP Port": 3000}
+    assert raw.ept_map(dc2) == f"ncacn_ip_tcp:{dc2}[3000]"
+
+
+def test_validports_missing(lab, fault):
+    key = "Software\\Microsoft\\Rpc\\RpcProxy"
+    healthy = _registry(lab, "EXCH1", key, ("ValidPorts",))["ValidPorts"].rstrip("\x00")
+    assert healthy == "EXCH1:6001-6002;exch1.lab.example:6001-6002;EXCH1:6004;exch1.lab.example:6004"
+    fault("validports-missing")
+    assert _registry(lab, "EXCH1", key, ("ValidPorts",)) == {}
 
 
 def test_every_fault_has_a_test():

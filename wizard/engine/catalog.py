@@ -178,6 +178,14 @@ CATALOG: dict[str, ProbeSpec] = {
             required=("target", "guid"),
         ),
         ProbeSpec(
+            "ask",
+            "A question only the person can answer (a version, a setting no probe can see): the node's `ask`.",
+            ("question",),
+            ("yes", "no"),
+            (),
+            "",
+        ),
+        ProbeSpec(
             "dc_locator",
             "Find the forest's DCs: the _ldap._tcp.dc._msdcs.<forest> SRV records on each DNS server.",
             ("forest", "dns_servers"),

@@ -9,6 +9,7 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.results import COMMON_OUTCOMES
 
 NO_FAULT_FOUND = "no-fault-found"  # the cause a walk reaches when every check passed
+NO_FAULT_CAUSES = frozenset({NO_FAULT_FOUND, "no-fault-found-rpc"})  # the same for the RPC flows outside AD
 
 
 class FlowError(WizardError):
@@ -52,7 +53,7 @@ class Cause:
 
     @property
     def is_fault(self) -> bool:
-        return self.id != NO_FAULT_FOUND
+        return self.id not in NO_FAULT_CAUSES
 
 
 @dataclass(frozen=True)

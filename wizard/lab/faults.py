@@ -126,7 +126,7 @@ _ACTIONS: dict[str, tuple[Action, Action]] = {
     "port-range-small": (lambda: registry.set_rpc_ports("5000-5010"), _default_port_range),
     "port-config-invalid": (lambda: registry.set_rpc_ports("5000-70000"), _default_port_range),
     "client-protocols-missing": (lambda: registry.delete_value(DC2, registry.CLIENT_PROTOCOLS, "ncacn_ip_tcp"),
-                                 registry.set_client_protocols),
+                                 lambda: registry.set_client_protocols((DC2,))),
     "fixed-port-conflict": (_fixed_port_conflict, _no_fixed_port),
     "fixed-port-outside": (_fixed_port_outside, _no_fixed_port),
     "validports-missing": (lambda: registry.delete_value(EXCH1, registry.RPC_PROXY, "ValidPorts"),

@@ -35,13 +35,13 @@ def _start_small_hosts() -> None:
     provision.write_member_conf(MEMBER1)
     services.start_member(MEMBER1)
     provision.write_member_conf(EXCH1, admin=True)
-    services.start_member(EXCH1)
+    services.start_member(EXCH1, netbios=False)
     services.start_listeners()
 
 
 def _windows_registry() -> None:
     """What a healthy Windows network has and Samba does not: EXCH1's A record and RpcProxy ValidPorts,
-    DC2's five ClientProtocols values."""
+    the DCs' five ClientProtocols values."""
     dnsrecords.set_a(EXCH1.name, EXCH1.address)
     registry.set_valid_ports()
     registry.set_client_protocols()

@@ -2,9 +2,10 @@
 CNAME and A record each), none of them real, so that a sweep of 32 DCs runs on this machine.
 
 Twenty sit at addresses EXCH1's namespace holds but drops every packet to (no answer: a timeout per
-check, the worst case of a sweep); five point at EXCH1's own address, where TCP 135 refuses; five at
-MEMBER1, which answers as the wrong host. The records go in through one DNS RPC connection to DC1 (as
-samba-tool dns does, but once for all 90 instead of a process per record).
+check, the worst case of a sweep); five at addresses it holds where nothing listens (TCP 135 refuses:
+EXCH1's own address runs Samba now); five at MEMBER1, which answers as the wrong host. The records go
+in through one DNS RPC connection to DC1 (as samba-tool dns does, but once for all 90 instead of a
+process per record).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from wizard.lab.topology import DC1, DOMAIN, EXCH1, FOREST, MEMBER1, STATE_DIR, 
 COUNT = 30
 DROPPED = 20  # the first 20 drop packets, the next 5 refuse, the last 5 answer as MEMBER1
 REFUSED = 5
-_DROP_BASE = 100  # 198.51.100.101 ... .120, held by EXCH1's namespace
+_DROP_BASE = 100  # 198.51.100.101 ... .125, held by EXCH1's namespace (the first 20 dropped)
 _MSDCS = f"_msdcs.{FOREST}"
 
 # Samba's own Python (the Debian package), run inside DC1's namespace: add or delete DNS records over
@@ -61,9 +62,9 @@ def fake_dcs() -> list[tuple[str, str, str]]:
 
 
 def _address(i: int) -> str:
-    if i < DROPPED:
+    if i < DROPPED + REFUSED:
         return f"198.51.100.{_DROP_BASE + i + 1}"
-    return EXCH1.address if i < DROPPED + REFUSED else MEMBER1.address
+    return MEMBER1.address
 
 
 def _records() -> list[tuple[str, str, str, str]]:
@@ -86,15 +87,16 @@ def _exch1(*argv: str, check: bool = True) -> None:
 
 
 def apply() -> None:
-    for i in range(DROPPED):
+    for i in range(DROPPED + REFUSED):
         _exch1("ip", "addr", "add", f"{_address(i)}/{SUBNET_PREFIX}", "dev", "eth0", check=False)
-        _exch1("iptables", "-w", "-A", "INPUT", "-d", _address(i), "-j", "DROP")
+        if i < DROPPED:
+            _exch1("iptables", "-w", "-A", "INPUT", "-d", _address(i), "-j", "DROP")
     _dns("add")
 
 
 def heal() -> None:
     _dns("delete")
     _exch1("iptables", "-w", "-F", "INPUT")
-    for i in range(DROPPED):
+    for i in range(DROPPED + REFUSED):
         _exch1("ip", "addr", "del", f"{_address(i)}/{SUBNET_PREFIX}", "dev", "eth0", check=False)
     state.update(many_dcs_guids=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from wizard.lab.provision import smb_conf
 from wizard.lab.runner import netns_argv, run
-from wizard.lab.topology import DC2, EXCH1, STATE_DIR, HostSpec
+from wizard.lab.topology import DC1, DC2, EXCH1, STATE_DIR, HostSpec
 
 RPC_INTERNET = "HKLM\\Software\\Microsoft\\Rpc\\Internet"
 CLIENT_PROTOCOLS = "HKLM\\Software\\Microsoft\\Rpc\\ClientProtocols"
@@ -52,8 +52,9 @@ def set_rpc_ports(ports: str) -> None:
                                 "UseInternetPorts": '"Y"'})
 
 
-def set_client_protocols() -> None:
-    _import(DC2, CLIENT_PROTOCOLS, {name: '"rpcrt4.dll"' for name in CLIENT_PROTOCOL_NAMES})
+def set_client_protocols(hosts: tuple[HostSpec, ...] = (DC1, DC2)) -> None:
+    for spec in hosts:
+        _import(spec, CLIENT_PROTOCOLS, {name: '"rpcrt4.dll"' for name in CLIENT_PROTOCOL_NAMES})
 
 
 def set_fixed_port(port: int | None) -> None:

@@ -73,12 +73,14 @@ def start_dc(spec: HostSpec, without_drs: bool = False, drs_port: int | None = N
     wait_ports(spec, DC_PORTS, [proc], dc_log(spec))
 
 
-def start_member(spec: HostSpec = MEMBER1) -> None:
+def start_member(spec: HostSpec = MEMBER1, netbios: bool = True) -> None:
+    """A standalone Samba; without `netbios` no nmbd, whose node status would answer for every address
+    the namespace holds (EXCH1 holds the many-dcs fault's addresses too)."""
     conf = str(smb_conf(spec))
     log = spec.dir / "log" / "daemons.out"
     procs = [_spawn(host_argv(spec, ["/usr/libexec/samba/samba-dcerpcd", "--libexec-rpcds", "-F", "-s", conf]), log)]
     procs += [_spawn(host_argv(spec, [daemon, "-F", "--no-process-group", "-s", conf]), log)
-              for daemon in ("smbd", "nmbd")]
+              for daemon in ("smbd", "nmbd")[:2 if netbios else 1]]
     wait_ports(spec, MEMBER_PORTS, procs, log)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.engine.results import ERROR, ProbeResult
+from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.probes.base import Session
 
 
@@ -16,3 +16,9 @@ def resolution_source(session: Session, resolved_from: str | None) -> ProbeResul
         return ProbeResult("resolution_source", "dns", "The wrong address came from DNS.",
                            {"resolved_from": resolved_from})
     return ProbeResult("resolution_source", ERROR, "Where the address came from is unknown.")
+
+
+def ask(session: Session, question: str | None = None) -> ProbeResult:
+    """Nothing on the network can tell: the step waits for the person's answer (`--answer NODE=yes|no`,
+    `m` in the wizard); left unanswered, the flow goes on as its `skipped` outcome says."""
+    return ProbeResult("ask", SKIPPED, f"Only you can answer this: {question or 'see the question above'}")

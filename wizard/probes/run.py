@@ -22,6 +22,7 @@ PROBES: dict[str, str] = {
     "dns_host": "dns:dns_host",
     "identity": "identity:identity",
     "resolution_source": "decide:resolution_source",
+    "ask": "decide:ask",
     "epm_map": "epm:epm_map",
     "epm_lookup": "epm:epm_lookup",
     "tcp_ports": "ports:tcp_ports",

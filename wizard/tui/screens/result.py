@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard import report
+from wizard.engine.model import NO_FAULT_CAUSES
 from wizard.engine.untrusted import clean_text
 from wizard.tui.commands import ExportProvider
 from wizard.tui.session import Diagnosis, subtitle
@@ -25,7 +26,7 @@ from wizard.tui.widgets.pictures import Pictures
 def cause_view(data: dict) -> Group:
     """The report's root cause as text and quotes."""
     root = data["root_cause"]
-    parts = [Text(f"{root['title']}", "bold red" if root["id"] != "no-fault-found" else "bold green"),
+    parts = [Text(f"{root['title']}", "bold red" if root["id"] not in NO_FAULT_CAUSES else "bold green"),
              Text(root["id"], "dim"), Text(""), Text(" ".join(root["explanation"].split())), Text("")]
     for c in root["citations"]:
         source = Text.assemble("— ", (c["title"] or c["source"], "bold"), f", section “{c['section']}” · {c['source']}",
