@@ -258,7 +258,11 @@ def valid_ports(session: Session, server: str | None, address: str | None = None
     """The RPC proxy's ValidPorts (document 004): `server`'s NetBIOS name and FQDN for each port."""
     if not server:
         return ProbeResult("valid_ports", ERROR, "No mailbox server named (server=).")
-    wanted = [p for p in ports or EXCHANGE_PORTS if isinstance(p, int)]
+    from wizard.probes.ports import parse_ports
+
+    wanted = parse_ports(ports) if ports else list(EXCHANGE_PORTS)
+    if not wanted:
+        return ProbeResult("valid_ports", ERROR, f"No port to look for in ValidPorts (ports={ports!r}).")
     got = _checked(session, "valid_ports", address, expected or (None if address else server), dns_servers,
                    {RPC_PROXY: ("ValidPorts", "ValidPorts_Exchange")})
     if isinstance(got, ProbeResult):
