@@ -121,3 +121,134 @@ def test_text_that_does_not_answer_gives_none(probe, sample):
 
 def test_unknown_probe():
     assert answer_from_paste("no_such_probe", "text", {}) is None
+
+
+# --- the registry, service and transport checks ---------------------------------------------------------
+
+SCHEDULER = "86d35949-83c9-4044-b424-db363231fd0c"
+
+
+def test_client_protocols_complete_and_incomplete(sample):
+    outcome, evidence, _ = answer("client_protocols", sample("reg_client_protocols.txt"))
+    assert (outcome, evidence["key"], evidence["missing"]) == ("complete", "present", [])
+    assert evidence["values"]["ncacn_ip_tcp"] == "rpcrt4.dll"
+    outcome, evidence, summary = answer("client_protocols", sample("reg_client_protocols_missing_tcp.txt"))
+    assert (outcome, evidence["missing"], evidence["read_on"]) == ("incomplete", ["ncacn_ip_tcp"], "CONTOSO-WS7")
+    assert "ncacn_ip_tcp is missing" in summary
+
+
+def test_client_protocols_a_wrong_dll_and_a_missing_key(sample):
+    wrong = sample("reg_client_protocols.txt").replace("ncacn_http    REG_SZ    rpcrt4.dll",
+                                                       "ncacn_http    REG_SZ    rpcrt5.dll")
+    outcome, evidence, summary = answer("client_protocols", wrong)
+    assert (outcome, evidence["missing"]) == ("incomplete", ["ncacn_http"]) and "'rpcrt5.dll'" in summary
+    gone = ("C:\\>reg query HKLM\\SOFTWARE\\Microsoft\\Rpc\\ClientProtocols\n"
+            "ERROR: The system was unable to find the specified registry key or value.\n")
+    outcome, evidence, _ = answer("client_protocols", gone)
+    assert (outcome, evidence["key"], len(evidence["missing"])) == ("absent", "absent", 5)
+    # another key's output does not answer this check
+    assert answer("client_protocols", sample("reg_rpc_internet.txt")) is None
+
+
+def test_valid_ports_judged_for_the_nodes_server(sample):
+    text = sample("reg_validports.txt")
+    outcome, evidence, _ = answer("valid_ports", text, server="exch1.contoso.com")
+    assert (outcome, evidence["missing"], evidence["ports"]) == ("complete", [], [6001, 6002, 6004])
+    outcome, evidence, summary = answer("valid_ports", text, server="EXCH2.contoso.com")
+    assert outcome == "incomplete" and evidence["server"] == "EXCH2.contoso.com"
+    assert evidence["missing"] == ["exch2:6001", "exch2.contoso.com:6001", "exch2:6002", "exch2.contoso.com:6002",
+                                   "exch2:6004", "exch2.contoso.com:6004"]
+    assert "exch2:6001" in summary
+
+
+def test_valid_ports_without_the_fqdn_entries_and_without_the_value(sample):
+    short_only = sample("reg_validports.txt").replace(";exch1.contoso.com:6001-6002;EXCH1.contoso.com:6004", "")
+    outcome, evidence, _ = answer("valid_ports", short_only, server="exch1.contoso.com", ports=[6001, 6004])
+    assert (outcome, evidence["missing"]) == ("incomplete", ["exch1.contoso.com:6001", "exch1.contoso.com:6004"])
+    gone = ("C:\\>reg query HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts\n"
+            "ERROR: The system was unable to find the specified registry key or value.\n")
+    assert answer("valid_ports", gone, server="exch1.contoso.com")[0] == "absent"
+    assert answer("valid_ports", sample("reg_validports.txt"))[0] == "error"  # no server= to look for
+
+
+def test_ntds_port_judged_on_the_dynamic_range(sample):
+    outcome, evidence, summary = answer("ntds_port", sample("reg_ntds_port.txt"))
+    assert (outcome, evidence["fixed_port"], evidence["dynamic_range"]) == ("in-range", 50000, "49152-65535")
+    assert evidence["listening"] is None and "netstat" in summary
+    outcome, evidence, _ = answer("ntds_port", sample("reg_ntds_port.txt"), dynamic_range="5000-6000")
+    assert (outcome, evidence["range_from"]) == ("outside-range", "given")
+    low = sample("reg_ntds_port.txt").replace("0xc350", "0x1b58")  # 7000
+    assert answer("ntds_port", low)[0] == "outside-range"
+
+
+def test_ntds_port_with_a_pasted_netsh_range_and_none_set(sample):
+    text = sample("reg_ntds_port.txt") + "\n" + sample("netsh_dynamicport.txt").replace("49152", "10000")
+    outcome, evidence, _ = answer("ntds_port", text, dynamic_range="60000-65535")
+    # the netsh output pasted with the value beats the node's range: 50000 lies above 10000-26383
+    assert (outcome, evidence["dynamic_range"], evidence["range_from"]) == ("outside-range", "10000-26383",
+                                                                            "netsh dynamicport (pasted)")
+    none = ("C:\\>reg query HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters /v \"TCP/IP Port\"\n"
+            "ERROR: The system was unable to find the specified registry key or value.\n")
+    outcome, evidence, _ = answer("ntds_port", none)
+    assert (outcome, evidence["fixed_port"]) == ("none", None)
+
+
+def test_rpc_services_defaults_from_sc_qc_and_sc_query(sample):
+    outcome, evidence, summary = answer("rpc_services", sample("sc_rpcss.txt"))
+    assert outcome == "defaults" and evidence["differ"] == []
+    assert evidence["services"] == {"RpcSs": {"state": "running", "start_type": "automatic"}}
+    assert "RpcSs" in summary
+
+
+def test_rpc_services_differ_and_absent(sample):
+    outcome, evidence, summary = answer("rpc_services", sample("sc_ntds_stopped.txt"))
+    assert outcome == "differ" and evidence["read_on"] == "CONTOSO-DC2"
+    assert evidence["services"]["NTDS"] == {"state": "stopped", "start_type": "disabled"}
+    assert evidence["differ"] == ["Active Directory Domain Services (NTDS) is stopped, disabled"]
+    outcome, evidence, _ = answer("rpc_services", sample("sc_no_ntds.txt"))
+    assert outcome == "absent" and evidence["services"]["NTDS"]["state"] == "no such service"
+    manual = sample("sc_rpcss.txt").replace("2   AUTO_START", "3   DEMAND_START")
+    assert answer("rpc_services", manual)[2].startswith("On the computer sc ran on: Remote Procedure Call (RpcSs)")
+
+
+def test_rpc_services_a_service_outside_the_table_does_not_answer():
+    text = ("SERVICE_NAME: Spooler\n        TYPE               : 110  WIN32_OWN_PROCESS\n"
+            "        STATE              : 4  RUNNING\n")
+    assert answer("rpc_services", text) is None
+
+
+def test_epm_transports_tcp_np_only_and_not_registered(sample):
+    outcome, evidence, _ = answer("epm_transports", sample("portqry_e135.txt"))
+    assert outcome == "tcp" and evidence["protocols"] == ["ncacn_http", "ncacn_ip_tcp", "ncacn_np"]
+    assert (evidence["tcp_ports"], evidence["endpoint_port"]) == ([49668], 49668)
+    outcome, evidence, summary = answer("epm_transports", sample("rpcdump_windows.txt"))
+    assert (outcome, evidence["protocols"]) == ("np-only", ["ncacn_np"]) and "named pipes" in summary
+    outcome, evidence, _ = answer("epm_transports", sample("rpcdump_scheduler_np_only.txt"), interface="scheduler")
+    assert (outcome, evidence["interface"], evidence["protocols"]) == ("np-only", SCHEDULER, ["ncacn_np", "ncalrpc"])
+    assert evidence["bindings"] == ["ncacn_np:CONTOSO-APP1[\\PIPE\\atsvc]", "ncalrpc:[LRPC-7f1a6f2c8b0e4d1a9f]"]
+    outcome, evidence, _ = answer("epm_transports", sample("rpcdump_scheduler_np_only.txt"), interface="wmi")
+    assert (outcome, evidence["protocols"]) == ("not-registered", [])
+    assert answer("epm_transports", sample("rpcdump_scheduler_np_only.txt"), interface="eventlog")[0] == "tcp"
+
+
+def test_epm_transports_135_blocked_and_cut_off(sample):
+    assert answer("epm_transports", sample("portqry_135_filtered.txt"))[0] == "filtered"
+    text = sample("portqry_e135.txt")
+    assert answer("epm_transports", text[: text.index("UUID: e3514235")])[0] == "error"
+
+
+def test_epm_map_takes_an_interface_alias(sample):
+    assert answer("epm_map", sample("rpcdump_impacket.txt"), interface="netlogon")[1]["endpoint_port"] == 49674
+
+
+@pytest.mark.parametrize("text", [
+    "sc qc " * 60_000,  # command lines without a service
+    "[SC] OpenService" + "x" * 200_000 + " FAILED 1060",  # a word that never reaches FAILED
+    "SERVICE_NAME: RpcSs\n        STATE              : " + "9" * 200_000 + "  RUNNING\n",  # a number too long for int
+])
+def test_sc_parser_stays_linear_and_never_raises(text):
+    import time
+
+    start = time.perf_counter()
+    assert answer("rpc_services", text * 3) is None
+    assert time.perf_counter() - start < 3

@@ -227,7 +227,7 @@ def test_reg_query(sample):
     assert keys == [{"key": "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Rpc\\Internet", "values": [
         {"name": "Ports", "type": "REG_MULTI_SZ", "data": ["5000-5040", "5984"]},
         {"name": "PortsInternetAvailable", "type": "REG_SZ", "data": "Y"},
-        {"name": "UseInternetPorts", "type": "REG_SZ", "data": "Y"}]}]
+        {"name": "UseInternetPorts", "type": "REG_SZ", "data": "Y"}], "computer": "CONTOSO-DC3"}]
     assert parse_text(sample("reg_not_found.txt")).facts["reg-query"]["not_found"][0]["error"] == "not-found"
 
 

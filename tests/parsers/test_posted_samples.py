@@ -288,3 +288,43 @@ def test_new_patterns_stay_linear(line):
     start = time.perf_counter()
     parse_text(text * 3)
     assert time.perf_counter() - start < 3
+
+
+# --- netsh int ipv4 show dynamicport tcp: the dynamic range ------------------------------------------------
+
+NETSH_IPV6_FIRST = """C:\\>netsh int ipv6 show dynamicport tcp
+
+Protocol tcp Dynamic Port Range
+---------------------------------
+Start Port      : 1025
+Number of Ports : 64510
+
+C:\\>netsh int ipv4 show dynamicport tcp
+
+Protocol tcp Dynamic Port Range
+---------------------------------
+Start Port      : 10000
+Number of Ports : 1000
+"""
+
+
+def test_netsh_dynamicport_fills_the_dynamic_range(sample):
+    assert context_from(parse_text(sample("netsh_dynamicport.txt"))) == {"dynamic_range": "49152-65535"}
+
+
+def test_netsh_dynamicport_prefers_ipv4_tcp():
+    assert context_from(parse_text(NETSH_IPV6_FIRST))["dynamic_range"] == "10000-10999"
+    ipv6_only = NETSH_IPV6_FIRST.split("C:\\>netsh int ipv4")[0]
+    assert context_from(parse_text(ipv6_only))["dynamic_range"] == "1025-65534"
+    # a range pasted without its command line is taken too (Windows Server 2003 and later print the same)
+    bare = NETSH_IPV6_FIRST.split("C:\\>netsh int ipv4 show dynamicport tcp\n")[1]
+    assert context_from(parse_text(bare))["dynamic_range"] == "10000-10999"
+
+
+def test_netsh_dynamicport_udp_or_an_impossible_range_fills_nothing():
+    udp = NETSH_IPV6_FIRST.replace("tcp", "udp")
+    assert "dynamic_range" not in context_from(parse_text(udp))
+    ipv4_only = "C:\\>netsh int ipv4" + NETSH_IPV6_FIRST.split("C:\\>netsh int ipv4")[1]
+    beyond = ipv4_only.replace("Number of Ports : 1000", "Number of Ports : 64000")  # would end at 73999
+    assert context_from(parse_text(ipv4_only))["dynamic_range"] == "10000-10999"
+    assert "dynamic_range" not in context_from(parse_text(beyond))

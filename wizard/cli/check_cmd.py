@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import socket
+import sys
 
 from wizard import WizardError, diagnose
 from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import ADVERTISED, CATALOG
+from wizard.engine.interfaces import INTERFACES
 from wizard.engine.names import is_valid_address, is_valid_host
 from wizard.engine.params import ADVERTISED_NOTE, check_params, usage
 from wizard.engine.results import ProbeResult
@@ -19,8 +21,23 @@ from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session, parallel
 
 
+def reads_a_computer(probe: str) -> bool:
+    """A registry or service check: it reads the computer at address=, or the one expected= names (on Windows,
+    with neither, this computer). Its usage shows both as optional, so the help says one is needed."""
+    params = CATALOG[probe].params
+    return "address" in params and "expected" in params and "address" not in CATALOG[probe].required
+
+
+def usage_line(probe: str) -> str:
+    note = ""
+    if reads_a_computer(probe):  # valid_ports reads the RPC proxy named, else the server= itself
+        note = "  (the proxy: address= or expected=, else server=)" if "server" in CATALOG[probe].required \
+            else "  (address= or expected=)"
+    return f"  {probe:<18} {usage(probe)}{note}"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    lines = [f"  {name:<18} {usage(name)}" for name in CATALOG]
+    lines = [usage_line(name) for name in CATALOG]
     p = command_parser(sub, "check", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Run one probe. Parameters as key=value; lists comma-separated. A host name "
                                    "is accepted for address= (resolved here; the address used is shown).\n"
@@ -28,7 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "3 bad input; tcp_ports exits as portqry does: 0 every port LISTENING, "
                                    "1 some NOT LISTENING, 2 some FILTERED (or unreachable)."
                                    "\n\nprobes and their parameters ([optional]):\n" + "\n".join(lines),
-                       epilog="example: rpc-wizard check epm_map address=198.51.100.30")
+                       epilog=f"interface=: one of {', '.join(INTERFACES)} or an interface UUID (default drs)\n"
+                              "examples: rpc-wizard check epm_map address=198.51.100.30\n"
+                              "          rpc-wizard check epm_transports address=198.51.100.30 interface=wmi\n"
+                              "          rpc-wizard check valid_ports server=exch1.contoso.com")
     p.add_argument("probe", help="probe name (see above)")
     p.add_argument("params", nargs="*", metavar="key=value")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S")
@@ -71,12 +91,23 @@ def run(args: argparse.Namespace) -> int:
     given = parse_params(probe, args.params)
     resolved = resolve_address(given, args.timeout) if "address" in CATALOG[probe].params else None
     params = check_params(probe, given)
+    _needs_a_computer(probe, params)
     result = diagnose.live_runner()(probe, params, Session(args.timeout, credentials_for(args.user)))
     if args.format == "json":
         print(json.dumps({**result.to_dict(), "resolved": resolved}, indent=2, default=str))
     else:
         print((f"  {resolved}\n" if resolved else "") + render(result, ADVERTISED in (params.get("ports") or [])))
     return exit_code(result)
+
+
+def _needs_a_computer(probe: str, params: dict[str, object]) -> None:
+    """Off Windows there is no `this computer` to read: no address= or expected= is bad input, not a check
+    that could not tell (valid_ports reads the server= itself when nothing else is named)."""
+    if sys.platform == "win32" or not reads_a_computer(probe):
+        return
+    if not any(params.get(key) for key in ("address", "expected", "server")):
+        raise WizardError(f"{probe} needs address=... or expected=...: the computer to read "
+                          f"(it takes {usage(probe)})")
 
 
 # portqry's own exit codes, which scripts around it already test for

@@ -9,8 +9,13 @@ import argparse
 import sys
 
 from wizard import WizardError
+from wizard.engine.interfaces import INTERFACES
+from wizard.engine.names import PARAM_CHECKS
 from wizard.files import read_regular
 from wizard.probes.base import DEFAULT_TIMEOUT
+
+# flags checked with the engine's own rules (wizard.engine.names.PARAM_CHECKS), as `check` checks key=value
+_CHECKED_FLAGS = ("interface", "proxy")
 
 
 def add_inputs(p: argparse.ArgumentParser) -> None:
@@ -20,6 +25,11 @@ def add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dest", help="the destination DC (replication), whose view of the source is checked")
     p.add_argument("--forest", help="forest root domain (default: the target's domain)")
     p.add_argument("--guid", help="objectGUID of the source DC's NTDS Settings (from dcdiag/repadmin)")
+    p.add_argument("--interface", metavar="ALIAS|UUID",
+                   help=f"the RPC interface the error is about: one of {', '.join(INTERFACES)} or its UUID "
+                        "(default drs)")
+    p.add_argument("--proxy", metavar="HOST", help="the Exchange RPC proxy (Client Access server) whose "
+                                                   "registry is read (default: the target's)")
     p.add_argument("--dns-server", action="append", default=[], metavar="IP",
                    help="ask this DNS server (repeat: the destination's primary and secondary)")
     p.add_argument("--hosts-file", metavar="PATH", help="hosts file to check (default: this machine's)")
@@ -64,8 +74,19 @@ def given_inputs(args: argparse.Namespace) -> tuple[str | None, dict[str, object
             raise WizardError(f"{args.log}: no known RPC error found in it (kind: {parsed.kind})")
         context, symptom = context_from(parsed), symptom or parsed.symptoms[0]
     given = {"target": args.target, "dest": args.dest, "forest": args.forest, "guid": args.guid,
-             "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None}
+             "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None, **checked_flags(args)}
     context.update({k: v for k, v in given.items() if v})
     return symptom, context
+
+
+def checked_flags(args: argparse.Namespace) -> dict[str, str]:
+    """--interface as its UUID (a pasted endpoint list is compared by UUID), --proxy as a checked host name;
+    diagnose.checked_context does not know these keys, so they are checked here, naming the flag."""
+    checked = {}
+    for key in _CHECKED_FLAGS:
+        value = getattr(args, key, None)
+        if value is not None:
+            checked[key] = PARAM_CHECKS[key](value, f"--{key}")
+    return checked
 
 

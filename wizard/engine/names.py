@@ -69,6 +69,16 @@ def check_interface(text: str, what: str = "interface") -> str:
     return resolve_interface(text, what)
 
 
+def check_dynamic_range(text: str, what: str = "dynamic_range") -> str:
+    """A port range as `low-high` (netsh's start and end); anything else is refused, since the judge would
+    otherwise fall back to the default range and the person would not see that the value was ignored."""
+    m = re.fullmatch(r"\s*(\d{1,5})\s*-\s*(\d{1,5})\s*", text)
+    if not m or not 0 < int(m.group(1)) <= int(m.group(2)) <= 65535:
+        raise WizardError(f"{what}={text!r}: give the range as low-high, e.g. 49152-65535 "
+                          "(netsh int ipv4 show dynamicport tcp)")
+    return f"{int(m.group(1))}-{int(m.group(2))}"
+
+
 PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
                 "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_interface,
-                "server": check_host, "proxy": check_host}
+                "server": check_host, "proxy": check_host, "dynamic_range": check_dynamic_range}

@@ -12,20 +12,34 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from wizard import WizardError
 from wizard.engine.catalog import DRS_UUID
+from wizard.engine.interfaces import INTERFACES, alias_of, resolve_interface
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED
 from wizard.parsers.common import number, short
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste
+from wizard.parsers.netsh import tcp_range
 from wizard.parsers.regquery import value_of
 from wizard.parsers.rpcports import RPC_INTERNET_ABSENT, evaluate_rpc_ports
+from wizard.parsers.rpcregistry import (
+    EXCHANGE_PORTS,
+    dynamic_range,
+    judge_client_protocols,
+    judge_fixed_port,
+    judge_valid_ports,
+)
+from wizard.parsers.sc import DEFAULTS as SERVICE_DEFAULTS
 
 Answer = tuple[str, dict[str, Any], str]
 _STATE = {"LISTENING": "listening", "NOT LISTENING": "not-listening", "FILTERED": "filtered",
           "NOT LISTENING OR FILTERED": "filtered"}
 _SEVERITY = ("filtered", "not-listening", "listening")  # the worst port decides, as the live probe does
 _RPC_INTERNET = r"Rpc\\?Internet\s*$"
+_CLIENT_PROTOCOLS = r"Rpc\\?ClientProtocols\s*$"
+_RPC_PROXY = r"Rpc\\?RpcProxy\s*$"
+_NTDS_PARAMETERS = r"Services\\?NTDS\\?Parameters\s*$"
 
 
 def answer_from_paste(probe: str, text: str, params: dict) -> Answer | None:
@@ -73,7 +87,7 @@ def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
     dump = _endpoint_list(parsed)
     if dump is None:
         return None
-    uuid = str(params.get("interface") or DRS_UUID).lower()
+    uuid = _interface(params)
     mine = [e for e in dump["endpoints"] if e["uuid"] == uuid]
     tcp = [e for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]]
     name = next((e["annotation"] for e in mine if e["annotation"]), uuid)
@@ -90,6 +104,49 @@ def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
     detail = f"; only on {', '.join(others)}" if others else ""
     return ("not-registered", evidence,
             f"{name} has no ncacn_ip_tcp endpoint in the pasted endpoint list{detail} (EPT_S_NOT_REGISTERED, 1753).")
+
+
+def _interface(params: dict) -> str:
+    """The UUID of the node's interface: a flow or a person may give an alias (wmi, sql, ...)."""
+    text = str(params.get("interface") or DRS_UUID)
+    try:
+        return resolve_interface(text)
+    except WizardError:
+        return text.strip().lower()  # no endpoint has it: the answer says the interface is not listed
+
+
+def _interface_name(uuid: str, mine: list[dict]) -> str:
+    alias = alias_of(uuid)
+    return next((e["annotation"] for e in mine if e["annotation"]), INTERFACES[alias].name if alias else uuid)
+
+
+def _epm_transports(parsed: ParsedPaste, params: dict) -> Answer | None:
+    """The protocols the pasted endpoint list has the interface on: ncacn_ip_tcp, or named pipes only
+    (document 002: an endpoint that could not be created)."""
+    blocked = _port_135(parsed)
+    if blocked:
+        return blocked
+    dump = _endpoint_list(parsed)
+    if dump is None:
+        return None
+    uuid = _interface(params)
+    mine = [e for e in dump["endpoints"] if e["uuid"] == uuid]
+    name = _interface_name(uuid, mine)
+    protocols = sorted({e["protocol"] for e in mine})
+    ports = sorted({e["port"] for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]})
+    address = dump.get("target") or next((e["host"] for e in dump["endpoints"]), "")
+    evidence: dict[str, Any] = {"address": address, "interface": uuid, "protocols": protocols, "tcp_ports": ports,
+                                "bindings": [e["binding"] for e in mine][:50]}
+    if ports:
+        evidence["endpoint_port"] = ports[0]
+        return "tcp", evidence, f"{name} is registered on TCP {ports[0]} ({', '.join(protocols)})."
+    if not dump["complete"]:
+        return ERROR, evidence, f"{name} has no TCP endpoint in the pasted list, but it looks cut off: paste all of it."
+    if "ncacn_np" in protocols:
+        return "np-only", evidence, (f"{name} is registered on named pipes but not on ncacn_ip_tcp: its TCP "
+                                     "endpoint was not created.")
+    listed = f" (only {', '.join(protocols)})" if protocols else ""
+    return "not-registered", evidence, f"The pasted endpoint list does not have {name} on TCP or named pipes{listed}."
 
 
 def _epm_lookup(parsed: ParsedPaste, params: dict) -> Answer | None:
@@ -264,8 +321,127 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _reg_keys(parsed: ParsedPaste, pattern: str, word: str, params: dict) -> list[dict] | None:
+    """The pasted keys whose path matches (empty: reg said the key or value asked for is not there); None
+    when the paste has neither, or is a reg query of another address than the node's."""
+    reg = parsed.facts.get("reg-query")
+    if not reg:
+        return None
+    keys = [k for k in reg["keys"] if re.search(pattern, k["key"], re.I)]
+    if any(_elsewhere(k.get("computer"), params) for k in keys):
+        return None
+    # an error without the command line above it was pasted for this node, as _rpc_port_config takes it
+    absent = any(word in str(e["key"]).lower() or not e["key"] for e in reg["not_found"])
+    return keys if keys or absent else None
+
+
+def _read_on(keys: list[dict]) -> str:
+    return next((k["computer"] for k in keys if k.get("computer")), "") or "the computer reg query ran on"
+
+
+def _values(keys: list[dict]) -> dict[str, object]:
+    return {v["name"]: v["data"] for k in keys for v in k["values"]}
+
+
+def _client_protocols(parsed: ParsedPaste, params: dict) -> Answer | None:
+    keys = _reg_keys(parsed, _CLIENT_PROTOCOLS, "clientprotocols", params)
+    if keys is None:
+        return None
+    values = _values(keys) if keys else None  # no key printed: reg said it is not there
+    outcome, why, missing = judge_client_protocols(values)
+    evidence = {"read_on": _read_on(keys), "key": "present" if keys else "absent", "values": values or {},
+                "missing": missing}
+    return outcome, evidence, why
+
+
+def _valid_ports(parsed: ParsedPaste, params: dict) -> Answer | None:
+    """ValidPorts judged for the node's mailbox server (params["server"]) on its ports (6001, 6002, 6004)."""
+    keys = _reg_keys(parsed, _RPC_PROXY, "rpcproxy", params)
+    if keys is None:
+        return None
+    values = _values(keys)
+    text = values.get("ValidPorts")
+    server = str(params.get("server") or "")
+    wanted = [p for p in _ports_of(params.get("ports")) if isinstance(p, int)] or list(EXCHANGE_PORTS)
+    evidence = {"read_on": _read_on(keys), "key": "present" if keys else "not found", "values": values,
+                "missing": [], "server": server, "ports": wanted}
+    if not server:
+        return ERROR, evidence, "No mailbox server (server=) to look for in the pasted ValidPorts."
+    outcome, why, missing = judge_valid_ports(None if text is None else str(text), server, wanted)
+    if "ValidPorts_Exchange" in values and text is None:
+        why += " ValidPorts_Exchange is set: Exchange 2010 and later configure it themselves."
+    return outcome, {**evidence, "missing": missing}, why
+
+
+def _ports_of(ports: object) -> list[object]:
+    return list(ports) if isinstance(ports, (list, tuple)) else []
+
+
+def _ntds_port(parsed: ParsedPaste, params: dict) -> Answer | None:
+    """The NTDS "TCP/IP Port" value judged on the dynamic range only: a paste does not say whether another
+    process holds the port (the live probe connects to it and asks the endpoint mapper)."""
+    keys = _reg_keys(parsed, _NTDS_PARAMETERS, "ntds", params)
+    if keys is None:
+        return None
+    port = value_of(keys, _NTDS_PARAMETERS, "TCP/IP Port")
+    low, high, source = _pasted_range(parsed, params)
+    outcome, why = judge_fixed_port(port, False, None, low, high, source)
+    evidence = {"read_on": _read_on(keys), "fixed_port": port, "listening": None, "drs_port": None,
+                "dynamic_range": f"{low}-{high}", "range_from": source}
+    if outcome in ("in-range", "outside-range") and isinstance(port, int):
+        why += (f" Whether another process holds TCP {port} is not in the paste: run netstat -ano on the DC, "
+                "or the check live.")
+    return outcome, evidence, why
+
+
+def _pasted_range(parsed: ParsedPaste, params: dict) -> tuple[int, int, str]:
+    """The dynamic range: a netsh output pasted with the value, else the node's, else Rpc\\Internet Ports
+    pasted with it (when UseInternetPorts is Y, as the probe reads it), else the default."""
+    netsh = tcp_range(parsed.facts.get("netsh-dynamicport"))
+    if netsh:
+        return *dynamic_range(None, netsh)[:2], "netsh dynamicport (pasted)"
+    keys = parsed.facts.get("reg-query", {}).get("keys", [])
+    ports = value_of(keys, _RPC_INTERNET, "Ports")
+    use = str(value_of(keys, _RPC_INTERNET, "UseInternetPorts") or "").upper() == "Y"
+    listed = ([ports] if isinstance(ports, str) else ports) if use and ports else None
+    return dynamic_range(listed, _text(params.get("dynamic_range")))
+
+
+def _rpc_services(parsed: ParsedPaste, params: dict) -> Answer | None:
+    """`sc qc` / `sc query` of NTDS, RpcSs, RpcLocator against document 000's defaults; only what the paste
+    shows is judged (sc qc has no state, sc query no start type)."""
+    sc = parsed.facts.get("sc-service")
+    if not sc or _elsewhere(sc["server"], params):
+        return None
+    known = {name.lower(): name for name in SERVICE_DEFAULTS}
+    seen = {known[s["name"].lower()]: s for s in sc["services"] if s["name"].lower() in known}
+    gone = [known[m.lower()] for m in sc["missing"] if m.lower() in known]
+    if not seen and not gone:
+        return None
+    where = sc["server"] or "the computer sc ran on"
+    services = {name: {"state": s["state"], "start_type": s["start_type"]} for name, s in seen.items()}
+    services.update({name: {"state": "no such service", "start_type": ""} for name in gone if name not in seen})
+    evidence: dict[str, Any] = {"read_on": where, "services": services}
+    if not seen:
+        return "absent", evidence, (f"{where} has none of the services {', '.join(gone)}: document 000's table "
+                                    "does not apply there.")
+    differ = [_differs(name, s) for name, s in seen.items() if _differs(name, s)]
+    evidence["differ"] = differ
+    if differ:
+        return "differ", evidence, f"On {where}: {'; '.join(differ)} - not the default."
+    return "defaults", evidence, f"On {where}: {', '.join(seen)} as pasted have their default state and start type."
+
+
+def _differs(name: str, service: dict) -> str:
+    """Words for a service whose pasted state or start type is not the default; "" when it is."""
+    title, states, starts = SERVICE_DEFAULTS[name]
+    bad = [w for w, ok in ((service["state"], states), (service["start_type"], starts)) if w and w not in ok]
+    return f"{title} ({name}) is {', '.join(bad)}" if bad else ""
+
+
 _READERS: dict[str, Callable[[ParsedPaste, dict], Answer | None]] = {
     "epm_map": _epm_map, "epm_lookup": _epm_lookup, "tcp_ports": _tcp_ports, "dns_host": _dns_host,
     "dns_cname": _dns_cname, "identity": _identity, "ntds_guid": _ntds_guid, "ntds_lookup": _ntds_lookup,
-    "rpc_port_config": _rpc_port_config,
+    "rpc_port_config": _rpc_port_config, "epm_transports": _epm_transports, "client_protocols": _client_protocols,
+    "valid_ports": _valid_ports, "ntds_port": _ntds_port, "rpc_services": _rpc_services,
 }

@@ -1,4 +1,5 @@
-"""What a parsed log tells `diagnose` before any probe runs: the DCs, the forest, the GUID, DNS servers.
+"""What a parsed log tells `diagnose` before any probe runs: the DCs, the forest, the GUID, DNS servers, the
+TCP dynamic port range (netsh int ipv4 show dynamicport tcp) as `dynamic_range` "start-end".
 
 target = the source DC (replication), the DC the join chose or the server an endpoint dump was taken from;
 dest = the computer that logged the failure (the destination DC, the joining computer).
@@ -15,6 +16,7 @@ from typing import Any
 from wizard.engine.names import is_valid_address
 from wizard.parsers.common import dn_forest, host
 from wizard.parsers.model import ParsedPaste
+from wizard.parsers.netsh import tcp_range
 
 # events a server logs about its own RPC set-up (Netlogon cannot add its AuthZ interface): the computer that
 # logged it is the one to examine; other failure events are logged by the caller, the destination
@@ -32,6 +34,9 @@ def context_from(parsed: ParsedPaste) -> dict[str, Any]:
     servers = _dns_servers(parsed.facts.get("ipconfig", {}))
     if servers:
         found["dns_servers"] = servers
+    dynamic = tcp_range(parsed.facts.get("netsh-dynamicport"))
+    if dynamic:
+        found["dynamic_range"] = dynamic
     for key in ("target", "dest", "forest"):
         if key in found and not host(str(found[key])):
             del found[key]

@@ -15,6 +15,7 @@ from wizard.parsers import (
     nslookup,
     regquery,
     repadmin,
+    sc,
     showobjmeta,
     syncall,
 )
@@ -25,7 +26,7 @@ from wizard.parsers.model import UNKNOWN, ParsedPaste
 from wizard.parsers.symptoms import suggest
 
 PARSERS = (dcdiag, repadmin, syncall, netsetup, event, endpoints, nslookup, nbtstat, ipconfig, showobjmeta, netsh,
-           regquery)
+           regquery, sc)
 # Failure reports come first: they say what broke; the other outputs are checks run to find out why.
 REPORTS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event")
 log = logging.getLogger(__name__)

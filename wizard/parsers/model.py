@@ -7,7 +7,8 @@ from typing import Any
 
 UNKNOWN = "unknown"
 KINDS = ("dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "netsetup-log", "event", "portqry",
-         "rpcdump", "nslookup", "nbtstat", "ipconfig", "repadmin-showobjmeta", "netsh-dynamicport", "reg-query")
+         "rpcdump", "nslookup", "nbtstat", "ipconfig", "repadmin-showobjmeta", "netsh-dynamicport", "reg-query",
+         "sc-service")
 
 
 @dataclass

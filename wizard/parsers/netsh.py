@@ -36,3 +36,16 @@ def parse(text: str) -> list[Found]:
         if r["start_port"] is not None and r["number_of_ports"]:
             r["end_port"] = r["start_port"] + r["number_of_ports"] - 1
     return [Found(KIND, pos, {"ranges": ranges})] if ranges else []
+
+
+# RPC listens on TCP; IPv4 first (a server's endpoints are reached over it), a range whose command line was not
+# pasted next, IPv6 last: Windows keeps one range per protocol and IP version, usually the same
+_RANGE_ORDER = ("ipv4", "", "ipv6")
+
+
+def tcp_range(facts: dict | None) -> str | None:
+    """`start-end` of the TCP dynamic port range in parsed netsh output (this kind's facts), IPv4 preferred."""
+    tcp = [r for r in (facts or {}).get("ranges", []) if r["protocol"] == "tcp" and r["end_port"] is not None
+           and r["ip_version"] in _RANGE_ORDER and 0 < r["start_port"] <= r["end_port"] <= 65535]
+    tcp.sort(key=lambda r: _RANGE_ORDER.index(r["ip_version"]))
+    return f"{tcp[0]['start_port']}-{tcp[0]['end_port']}" if tcp else None

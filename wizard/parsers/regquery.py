@@ -24,7 +24,8 @@ def parse(text: str) -> list[Found]:
         if m := _COMMAND.search(line):
             asked = m.group(1).strip('"')
         elif m := _KEY.match(line):
-            current = {"key": m.group(1), "values": []}
+            # reg query prints the key without the computer it was asked on: the command line names it
+            current = {"key": m.group(1), "values": [], "computer": computer_of(asked)}
             keys.append(current)
             pos = offset if pos is None else pos
         elif current is not None and (m := _VALUE.match(line)):
@@ -36,6 +37,11 @@ def parse(text: str) -> list[Found]:
     if pos is None or not (any(k["values"] for k in keys) or errors or asked):
         return []
     return [Found(KIND, pos, {"keys": keys, "not_found": errors})]
+
+
+def computer_of(asked: str) -> str:
+    """`CONTOSO-DC3` of `\\\\CONTOSO-DC3\\HKLM\\...`; "" for a key of the computer reg ran on."""
+    return asked[2:].split("\\", 1)[0] if asked.startswith("\\\\") else ""
 
 
 def _value(name: str, kind: str, data: str) -> dict:

@@ -52,6 +52,9 @@ def judge_valid_ports(text: str | None, server: str,
     """("absent" | "incomplete" | "complete", why, the missing `name:port` pairs) for `server` (an FQDN)."""
     if text is None:
         return "absent", "RpcProxy has no ValidPorts value.", []
+    ports = list(ports)
+    if not ports:
+        raise ValueError("no port to look for")  # an empty list would make any value look complete
     fqdn = server.strip().lower().rstrip(".")
     names = [fqdn.split(".")[0], fqdn] if "." in fqdn else [fqdn]
     entries = valid_ports_entries(text)

@@ -10,22 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.engine.results import ProbeResult
+from wizard.parsers.sc import DEFAULTS, ERROR_SERVICE_DOES_NOT_EXIST, START_TYPES, STATES
 from wizard.probes.base import Session
 from wizard.probes.registry import Target, checked_target, over_pipe
 
-ERROR_SERVICE_DOES_NOT_EXIST = 1060
 SC_MANAGER_CONNECT = 0x0001
 SERVICE_QUERY = 0x0001 | 0x0004  # SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS: nothing that changes a service
-
-STATES = {1: "stopped", 2: "start pending", 3: "stop pending", 4: "running", 5: "continue pending",
-          6: "pause pending", 7: "paused"}
-START_TYPES = {0: "boot", 1: "system", 2: "automatic", 3: "manual", 4: "disabled"}
-# Document 000's table (Windows Server 2003 and later); NTDS: a DC's directory service runs, automatic.
-DEFAULTS: dict[str, tuple[str, set[str], set[str]]] = {
-    "NTDS": ("Active Directory Domain Services", {"running"}, {"automatic"}),
-    "RpcSs": ("Remote Procedure Call", {"running"}, {"automatic"}),
-    "RpcLocator": ("Remote Procedure Call Locator", {"stopped"}, {"manual"}),
-}
 
 
 def rpc_services(session: Session, address: str | None = None, expected: str | None = None,

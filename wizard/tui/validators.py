@@ -8,6 +8,7 @@ from collections.abc import Callable
 from textual.validation import ValidationResult, Validator
 
 from wizard import WizardError
+from wizard.engine.interfaces import resolve_interface
 from wizard.engine.names import check_address, check_guid, check_host
 
 
@@ -37,6 +38,11 @@ def host(what: str, required: bool = False) -> EngineCheck:
 
 def guid() -> EngineCheck:
     return EngineCheck(check_guid, "GUID")
+
+
+def interface() -> EngineCheck:
+    """An alias (drs, wmi, sql, ...) or an interface UUID; a mistake lists the aliases."""
+    return EngineCheck(resolve_interface, "interface")
 
 
 def addresses(what: str) -> EngineCheck:

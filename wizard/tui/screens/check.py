@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from wizard import WizardError, diagnose
 from wizard.engine.catalog import CATALOG
+from wizard.engine.interfaces import alias_of
 from wizard.engine.params import check_params
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
@@ -21,9 +22,13 @@ from wizard.probes.base import Session
 from wizard.tui.widgets.evidence import render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",
-                "expected": "the host that should answer", "dest": "the destination DC", "forest": "forest root",
+                "expected": "the host meant: the one that should answer, or whose registry is read",
+                "dest": "the destination DC", "forest": "forest root",
                 "guid": "objectGUID", "dns_servers": "DNS server addresses, commas between",
-                "ports": "135,389 or ad or advertised", "interface": "interface UUID (default DRS)",
+                "ports": "135,389 or ad or advertised",
+                "interface": "drs (default), wmi, sql, netlogon, eventlog ... or an interface UUID",
+                "server": "the mailbox server (FQDN) ValidPorts must allow",
+                "dynamic_range": "low-high, e.g. 49152-65535 (netsh int ipv4 show dynamicport tcp)",
                 "addresses": "addresses, commas between", "hosts_file": "path of a HOSTS file",
                 "resolved_from": "dns or a hosts file path"}
 
@@ -49,10 +54,21 @@ class CheckScreen(ModalScreen[None]):
         diagnosis = self.app.diagnosis  # type: ignore[attr-defined]
         return dict(diagnosis.walk.context if diagnosis else self.app.inputs.context)  # type: ignore[attr-defined]
 
-    def compose(self) -> ComposeResult:
+    def _prefilled(self) -> dict[str, object]:
+        """The known values under the names of this check's parameters."""
         known = self._known()
         known.setdefault("host", known.get("target"))
+        if "server" in self.spec.params:  # valid_ports: the proxy's registry, about the target's mailbox server
+            known.setdefault("server", known.get("target"))
+            if known.get("proxy"):
+                known.setdefault("expected", known["proxy"])
         known.setdefault("expected", known.get("target"))
+        if known.get("interface"):
+            known["interface"] = alias_of(str(known["interface"])) or known["interface"]
+        return known
+
+    def compose(self) -> ComposeResult:
+        known = self._prefilled()
         with VerticalScroll(classes="dialog"):
             yield Static(Text.assemble((f"Check {self.probe}", "bold"), "\n", self.spec.description))
             for name in self.spec.params:

@@ -11,7 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from wizard import WizardError
+from wizard.engine.interfaces import INTERFACES, alias_of
 from wizard.engine.model import Symptom
+from wizard.engine.names import PARAM_CHECKS
 from wizard.probes.base import Credentials
 from wizard.tui import validators
 
@@ -19,11 +21,16 @@ from wizard.tui import validators
 FIELDS = {
     "target": ("Target", "dc2.contoso.com", "the computer the failing call goes to",
                lambda: validators.host("target", required=True)),
+    "proxy": ("RPC proxy", "cas1.contoso.com", "the Exchange RPC proxy (Client Access server) whose registry is "
+              "read; empty: the target's", lambda: validators.host("proxy")),
     "dest": ("Destination DC", "dc1.contoso.com", "the DC that logs the error", lambda: validators.host("destination")),
     "forest": ("Forest root", "contoso.com", "the forest root domain (default: the target's domain)",
                lambda: validators.host("forest")),
     "guid": ("NTDS Settings GUID", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
              "objectGUID of the source DC's NTDS Settings (dcdiag / repadmin)", validators.guid),
+    "interface": ("RPC interface", "drs, wmi, sql, netlogon, eventlog ... or a UUID",
+                  f"the RPC interface the error is about: {', '.join(INTERFACES)} or its UUID; empty: drs",
+                  validators.interface),
     "dns_servers": ("DNS servers", "10.0.0.10, 10.0.0.11",
                     "the DNS servers the destination uses (ipconfig /all), commas between",
                     lambda: validators.addresses("DNS server")),
@@ -32,8 +39,24 @@ FIELDS = {
 }
 
 
+# fields the engine's checked_context does not know: checked here with the engine's own rules, as the CLI does
+CHECKED_HERE = ("interface", "proxy")
+
+
 def _text(value: object) -> str:
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value or "")
+
+
+def _shown(key: str, value: object) -> str:
+    """A field's value as a person reads it: an interface by its alias when it has one."""
+    if key == "interface" and value:
+        return alias_of(str(value)) or str(value)
+    return _text(value)
+
+
+def checked_extras(given: dict[str, str]) -> dict[str, str]:
+    """`given` with the interface as its UUID and the proxy as a checked host; a WizardError names a bad one."""
+    return {**given, **{k: PARAM_CHECKS[k](given[k], k) for k in CHECKED_HERE if given.get(k)}}
 
 
 class TargetsScreen(Screen):
@@ -54,7 +77,7 @@ class TargetsScreen(Screen):
             yield Static(self.symptom.summary, classes="hint")
             for key in self._fields():
                 label, example, default_help, make = FIELDS[key]
-                field = Input(_text(self.inputs.context.get(key)), id=key, placeholder=example,
+                field = Input(_shown(key, self.inputs.context.get(key)), id=key, placeholder=example,
                               validators=[make()] if make else [])
                 yield from self._field(label, field, self.symptom.context.get(key, default_help))
             account = Input(self.inputs.user or "", id="user", validators=[validators.Account()],
@@ -113,10 +136,16 @@ class TargetsScreen(Screen):
             timeout = float(values["timeout"]) if validators.Timeout().validate(values["timeout"]).is_valid else None
             if timeout is None:
                 raise WizardError("timeout must be 0.1 to 120 seconds")
-            given = {k: values[k] for k in FIELDS if values.get(k)}
+            given = checked_extras({**self._not_asked(), **{k: values[k] for k in FIELDS if values.get(k)}})
             self.app.begin(self.symptom.id, given, credentials, timeout)  # type: ignore[attr-defined]
         except WizardError as exc:
             self.query_one("#form-error", Static).update(Text(str(exc), "bold red"))
+
+    def _not_asked(self) -> dict[str, object]:
+        """What the command line or a pasted log gave that the form has no field for here (the dynamic range
+        of a pasted netsh, an interface the symptom does not ask about): it goes on to the walk as given."""
+        shown = set(self._fields())
+        return {k: v for k, v in self.inputs.context.items() if k not in shown}
 
     def _credentials(self, values: dict[str, str]) -> Credentials | None:
         user = values.get("user", "")

@@ -17,7 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from wizard.engine.catalog import DRS_UUID
+from wizard.engine.interfaces import INTERFACES, alias_of
 from wizard.engine.untrusted import TEXT_LIMIT, as_str, clean
+from wizard.parsers.rpcregistry import CLIENT_DLL, CLIENT_PROTOCOLS, EXCHANGE_PORTS
+from wizard.parsers.sc import DEFAULTS as SERVICE_DEFAULTS
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step
@@ -27,14 +30,18 @@ DRS_NAME = "MS NT Directory DRS Interface"  # portqry's words, as quoted in docu
 EPT_S_NOT_REGISTERED = "0x16c9a0d6"
 
 _GOOD = ("resolved", "match", "registered", "listening", "listed", "matches-target", "found", "default", "valid",
-         "dns")
+         "dns", "tcp", "complete", "defaults", "in-range", "same")
 _BAD = ("not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable", "not-listening", "missing",
-        "other-host", "too-small", "invalid", "hosts-file", "empty", "none")
+        "other-host", "too-small", "invalid", "hosts-file", "empty", "none", "np-only", "incomplete", "absent",
+        "differ", "in-use", "outside-range", "different")
 OUTCOME_STYLE: dict[str, str] = {
     **{o: "green" for o in _GOOD},
     **{o: "red" for o in _BAD},
     "silent": "yellow",
     "skipped": "yellow",
+    # the person's own answer to a question (the `ask` check): neither good nor bad until the flow says
+    "yes": "bold",
+    "no": "bold",
     "error": "magenta",
 }
 PORT_STATE_STYLE = {"LISTENING": "green", "NOT LISTENING": "yellow", "FILTERED": "red", "UNREACHABLE": "red",
@@ -80,9 +87,13 @@ def cell(value: object, style: str = "", limit: int = TEXT_LIMIT) -> Text:
     return Text(clean(text, limit), style=style)
 
 
-def _table(title: str, *columns: str) -> Table:
-    table = Table(*columns, title=Text(clean(title), style="bold"), title_justify="left", box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, expand=False, show_header=any(columns))
+def _table(title: str, *columns: str, fit_title: bool = False) -> Table:
+    """A table sized to its cells; with `fit_title`, at least as wide as its title, so that a long title
+    (a host, an interface name) stays on one line where the screen has room for it."""
+    title_text = Text(clean(title), style="bold")
+    table = Table(*columns, title=title_text, title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False, expand=False, show_header=any(columns),
+                  min_width=title_text.cell_len if fit_title else None)
     for column in table.columns:
         column.overflow = "fold"
     return table
@@ -216,7 +227,10 @@ def _netbios_names(names: object) -> str:
 
 def interface_label(uuid: object) -> str:
     text = clean(uuid)
-    return f"{text} ({DRS_NAME})" if text.lower() == DRS_UUID else text
+    if text.lower() == DRS_UUID:
+        return f"{text} ({DRS_NAME})"
+    alias = alias_of(text)
+    return f"{text} ({alias}: {INTERFACES[alias].name})" if alias else text
 
 
 def _epm_map(evidence: dict) -> list[RenderableType]:
@@ -274,6 +288,110 @@ def _tcp_ports(evidence: dict) -> list[RenderableType]:
     return [_add_capped(table, _port_rows(ports), total), *_rest(evidence, ("address", "ports"))]
 
 
+# --- transports, registry, services ------------------------------------------------------------
+
+YES, NO = Text("yes", style="green"), Text("no", style="bold red")
+
+
+def _epm_transports(evidence: dict) -> list[RenderableType]:
+    """One row per binding the endpoint mapper lists for the interface; no TCP one is said in red."""
+    where = clean(evidence.get("address") or "the endpoint mapper")
+    table = _table(f"{interface_label(evidence.get('interface') or DRS_UUID)} at {where}", "protocol", "binding",
+                   fit_title=True)
+    bindings = as_list(evidence.get("bindings"))
+    rows = [(cell(clean(b).split(":", 1)[0], "green" if clean(b).startswith("ncacn_ip_tcp:") else "", 20), cell(b))
+            for b in bindings]
+    _add_capped(table, rows, len(rows))
+    if "ncacn_ip_tcp" not in as_list(evidence.get("protocols")):
+        table.add_row(Text("ncacn_ip_tcp", style="bold red"), Text("not listed: no TCP endpoint", style="bold red"))
+    return [table, *_rest(evidence, ("address", "interface", "bindings", "protocols", "tcp_ports"))]
+
+
+def _read_on(evidence: dict) -> str:
+    return clean(evidence.get("read_on") or "the computer")
+
+
+def _client_protocols(evidence: dict) -> list[RenderableType]:
+    """The five values document 000 names, each rpcrt4.dll, then any other value the key holds."""
+    values = {clean(k): v for k, v in as_dict(evidence.get("values")).items()}
+    absent = " (the key does not exist)" if evidence.get("key") == "absent" else ""
+    table = _table(f"Rpc\\ClientProtocols on {_read_on(evidence)}{absent}", "value", "data", "ok?", fit_title=True)
+    lower = {k.lower(): k for k in values}
+    for name in CLIENT_PROTOCOLS:
+        data = values.get(lower.get(name, ""))
+        ok = data is not None and clean(data).strip().lower() == CLIENT_DLL
+        table.add_row(cell(name, "bold"), cell(data) if data is not None else Text("missing", style="bold red"),
+                      YES if ok else NO)
+    extra = [k for k in values if k.lower() not in CLIENT_PROTOCOLS]
+    _add_capped(table, ((cell(k), cell(values[k]), Text("–", style="dim")) for k in extra), len(extra))
+    return [table, *_rest(evidence, ("read_on", "key", "values", "missing"))]
+
+
+def _valid_ports(evidence: dict) -> list[RenderableType]:
+    """Each name:port pair the server needs, allowed or not, then the ValidPorts value as entries."""
+    server = clean(evidence.get("server")).lower().rstrip(".")
+    names = [server.split(".")[0], server] if "." in server else [server] if server else []
+    ports = [p for p in as_list(evidence.get("ports")) if isinstance(p, int)] or list(EXCHANGE_PORTS)
+    missing = {clean(m).lower() for m in as_list(evidence.get("missing"))}
+    table = _table(f"RpcProxy ValidPorts on {_read_on(evidence)} for {server or 'the server'}", "name:port",
+                   "allowed?", fit_title=True)
+    pairs = [f"{name}:{port}" for port in ports for name in names]
+    _add_capped(table, ((cell(p, "bold"), NO if p.lower() in missing else YES) for p in pairs), len(pairs))
+    values = as_dict(evidence.get("values"))
+    entries = [e.strip() for e in clean(values.get("ValidPorts") or "", 4000).split(";") if e.strip()]
+    parts: list[RenderableType] = [table]
+    listed = _add_capped(_table("", "ValidPorts entries"), ((cell(e),) for e in entries), len(entries))
+    if "ValidPorts" not in values:
+        listed.add_row(Text("not set", style="bold red"))
+    parts.append(listed)
+    if "ValidPorts_Exchange" in values:
+        parts.append(_key_values("set by Exchange", values, ("ValidPorts_Exchange",)))
+    return parts + _rest(evidence, ("read_on", "key", "values", "missing", "server", "ports"))
+
+
+def _listening(value: object) -> Text:
+    if value is None:
+        return Text("not checked (from a paste)", style="dim")
+    return Text("yes: something answers on it", style="yellow") if value else Text("no")
+
+
+def _ntds_port(evidence: dict) -> list[RenderableType]:
+    port = evidence.get("fixed_port")
+    drs = evidence.get("drs_port")
+    table = _table(f"NTDS \"TCP/IP Port\" on {_read_on(evidence)}", "", "", fit_title=True)
+    table.add_row(cell("fixed port", "bold"), cell(port) if port is not None else Text("none set", style="dim"))
+    table.add_row(cell("listening", "bold"), _listening(evidence.get("listening")))
+    table.add_row(cell("DRS port (endpoint mapper)", "bold"),
+                  cell(drs, "green" if drs == port and port is not None else "") if drs is not None else
+                  Text("–", style="dim"))
+    source = f" ({clean(evidence['range_from'])})" if evidence.get("range_from") else ""
+    table.add_row(cell("dynamic range", "bold"), cell(f"{clean(evidence.get('dynamic_range') or '–')}{source}"))
+    used = ("read_on", "fixed_port", "listening", "drs_port", "dynamic_range", "range_from")
+    return [table, *_rest(evidence, used)]
+
+
+def _service_row(name: str, seen: object) -> tuple[Text, Text, Text, Text]:
+    """service, state, start type, and whether they are document 000's defaults (only what is known is judged)."""
+    seen = as_dict(seen)
+    state, start = clean(seen.get("state"), 30), clean(seen.get("start_type"), 30)
+    default = SERVICE_DEFAULTS.get(name)
+    if default is None or state == "no such service":
+        verdict = Text("–", style="dim")
+    else:
+        wrong = [w for w, ok in ((state, default[1]), (start, default[2])) if w and w not in ok]
+        want = ", ".join(sorted(default[1]) + sorted(default[2]))
+        verdict = Text(f"no: default {want}", style="bold red") if wrong else YES
+    title = f"{clean(name, 30)} ({default[0]})" if default else clean(name, 30)
+    return cell(title, "bold"), cell(state or "–"), cell(start or "–"), verdict
+
+
+def _rpc_services(evidence: dict) -> list[RenderableType]:
+    services = as_dict(evidence.get("services"))
+    table = _table(f"Services on {_read_on(evidence)}", "service", "state", "start type", "default?", fit_title=True)
+    rows = [_service_row(clean(name, 30), seen) for name, seen in services.items()]
+    return [_add_capped(table, rows, len(rows)), *_rest(evidence, ("read_on", "services", "differ"))]
+
+
 def _generic(evidence: dict) -> list[RenderableType]:
     return [_key_values("evidence", evidence)]
 
@@ -285,6 +403,11 @@ _RENDERERS: dict[str, Callable[[dict], list[RenderableType]]] = {
     "epm_map": _epm_map,
     "epm_lookup": _epm_lookup,
     "tcp_ports": _tcp_ports,
+    "epm_transports": _epm_transports,
+    "client_protocols": _client_protocols,
+    "valid_ports": _valid_ports,
+    "ntds_port": _ntds_port,
+    "rpc_services": _rpc_services,
 }
 
 

@@ -48,6 +48,7 @@ NARROW = 56  # below this many columns the steps are listed one a line: boxes tw
 _NAME_WORKS = {("dns_cname", "matches-target"), ("dns_host", "resolved"), ("identity", "match"),
                ("identity", "mismatch"), ("identity", "silent")}
 _PORT_BAD = {"not-listening": "NOT LISTENING", "filtered": "FILTERED", "unreachable": "UNREACHABLE"}
+_ASKS_EPM = ("epm_map", "epm_transports")  # checks that ask the endpoint mapper for one interface's endpoint
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _ran(step: Step) -> bool:
 
 def _after_epm(step: Step, before: list[Step]) -> bool:
     """A port check on the endpoint the mapper handed out (not on TCP 135 or the AD well-known ports)."""
-    return step.node == "dynamic-port" or any(s.probe == "epm_map" and _ran(s) for s in before)
+    return step.node == "dynamic-port" or any(s.probe in _ASKS_EPM and _ran(s) for s in before)
 
 
 def _name(walk: Walk, key: str, fallback: str) -> str:
@@ -78,13 +79,20 @@ def _epm_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
         word = _EPM_DEAD[step.outcome]
         return Failure(3, f"135 {word.lower()}", f"TCP 135 {word}: the endpoint mapper gave no answer (step 3), "
                                                  "which gives 1722 (0x6D9 on a domain join)")
-    if step.outcome == "registered" and any(s.probe == "identity" and s.outcome == "mismatch" for s in before):
-        who = _name(walk, "answered_by", "another computer")
-        return Failure(5, "wrong DC", f"{who} has DRS registered too: the call reaches the wrong DC (step 5) and "
-                                      "fails with -2146893022")
+    if step.outcome == "registered":
+        return _wrong_dc(before, walk)
     if step.probe == "epm_lookup" and step.outcome == "empty":
         return Failure(4, "nothing listed", "the endpoint mapper lists no endpoints at all (step 4)")
     return None
+
+
+def _wrong_dc(before: list[Step], walk: Walk) -> Failure | None:
+    """The interface is registered, but at a computer the identity check said is not the intended one."""
+    if not any(s.probe == "identity" and s.outcome == "mismatch" for s in before):
+        return None
+    who = _name(walk, "answered_by", "another computer")
+    return Failure(5, "wrong DC", f"{who} has DRS registered too: the call reaches the wrong DC (step 5) and "
+                                  "fails with -2146893022")
 
 
 def _port_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
@@ -126,6 +134,48 @@ def _config_failure(step: Step, before: list[Step], walk: Walk) -> Failure | Non
     return Failure(1, "port config", "the RPC port settings keep services from registering endpoints (step 1)")
 
 
+def _transports_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
+    """epm_transports: like epm_map, and named pipes only (document 002: the TCP endpoint was not created)."""
+    if step.outcome == "np-only":
+        return Failure(4, "pipes only", "the endpoint mapper lists the interface on named pipes only: it has no TCP "
+                                        "endpoint to hand out (step 4)")
+    if step.outcome == "not-registered":
+        return Failure(4, "not listed", "the endpoint mapper answered (step 3) but does not list the interface "
+                                        "at all (step 4)")
+    if step.outcome == "tcp":
+        return _wrong_dc(before, walk)
+    return _epm_failure(step, before, walk)  # 135 filtered, refused, unreachable
+
+
+def _services_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
+    if step.outcome != "differ":
+        return None
+    return Failure(1, "services", "an RPC service is not in its default state: its interfaces are not registered "
+                                  "(step 1)")
+
+
+def _fixed_port_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
+    if step.outcome not in ("in-use", "outside-range"):
+        return None
+    why = "taken by another process" if step.outcome == "in-use" else "outside the dynamic range"
+    return Failure(1, "fixed port", f"the directory service's fixed port is {why}: it cannot create its endpoint "
+                                    "(step 1)")
+
+
+def _client_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
+    if step.outcome not in ("incomplete", "absent"):
+        return None
+    return Failure(2, "client protocols", "the client's Rpc\\ClientProtocols lacks its transports: it cannot make "
+                                          "the call (step 2)")
+
+
+def _proxy_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
+    if step.outcome not in ("incomplete", "absent"):
+        return None
+    return Failure(3, "ValidPorts", "the RPC proxy's ValidPorts does not allow the server's ports: the call never "
+                                    "reaches its endpoint mapper (step 3)")
+
+
 _FAILURES: dict[str, Callable[[Step, list[Step], Walk], Failure | None]] = {
     "epm_map": _epm_failure,
     "epm_lookup": _epm_failure,
@@ -135,6 +185,11 @@ _FAILURES: dict[str, Callable[[Step, list[Step], Walk], Failure | None]] = {
     "dns_cname": _name_failure,
     "ntds_guid": _guid_failure,
     "rpc_port_config": _config_failure,
+    "epm_transports": _transports_failure,
+    "rpc_services": _services_failure,
+    "ntds_port": _fixed_port_failure,
+    "client_protocols": _client_failure,
+    "valid_ports": _proxy_failure,
 }
 
 
@@ -166,7 +221,9 @@ def broken_step(walk: Walk) -> int | None:
 def _reach(step: Step, before: list[Step]) -> int:
     if step.probe in ("epm_map", "epm_lookup") and step.outcome in ("not-registered", "listed", "empty"):
         return 3  # the endpoint mapper answered
-    if step.probe == "epm_map" and step.outcome == "registered":
+    if step.probe == "epm_transports" and step.outcome in ("np-only", "not-registered"):
+        return 3
+    if (step.probe, step.outcome) in (("epm_map", "registered"), ("epm_transports", "tcp")):
         return 4
     if step.probe == "tcp_ports" and step.outcome == "listening" and _after_epm(step, before):
         return 5
