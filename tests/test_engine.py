@@ -44,15 +44,24 @@ def walk_through(symptom: str, path: list[tuple[str, str]], context: dict | None
 HEALTHY_TAIL = [("identity", "match"), ("epm", "registered"), ("dynamic-port", "listening")]
 REPL_HEAD = [("dest-guid", "found"), ("cname", "matches-target"), ("host", "resolved")]
 
+REPL_OK = REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "default")]
+
 REPL_PATHS = [
-    (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "default")], NO_FAULT_FOUND),
-    (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "valid")], NO_FAULT_FOUND),
-    (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "skipped"), ("port-config", "skipped")], NO_FAULT_FOUND),
+    (REPL_OK + [("client-protocols", "complete"), ("services", "defaults")], NO_FAULT_FOUND),
+    (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "valid"), ("client-protocols", "error"),
+                                 ("services", "absent")], NO_FAULT_FOUND),
+    (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "skipped"), ("port-config", "skipped"),
+                                 ("client-protocols", "skipped"), ("services", "skipped")], NO_FAULT_FOUND),
+    (REPL_OK + [("client-protocols", "incomplete")], "client-protocols-missing"),
+    (REPL_OK + [("client-protocols", "absent")], "client-protocols-missing"),
+    (REPL_OK + [("client-protocols", "complete"), ("services", "differ")], "rpc-service-misconfigured"),
+    ([("dest-guid", "found"), ("cname", "other-host"), ("alias-guid", "same")], "msdcs-alias-wrong"),
+    ([("dest-guid", "found"), ("cname", "missing"), ("missing-alias-guid", "different")], "stale-ntds-settings"),
     (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "too-small")], "rpc-port-range-too-small"),
     (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "match"), ("port-config", "invalid")], "rpc-port-config-invalid"),
     (REPL_HEAD + HEALTHY_TAIL + [("ntds-guid", "mismatch")], "stale-ntds-settings"),
-    ([("dest-guid", "found"), ("cname", "other-host")], "stale-ntds-settings"),
-    ([("dest-guid", "skipped"), ("cname", "missing")], "name-resolution-failure"),
+    ([("dest-guid", "found"), ("cname", "other-host"), ("alias-guid", "different")], "stale-ntds-settings"),
+    ([("dest-guid", "skipped"), ("cname", "missing"), ("missing-alias-guid", "same")], "name-resolution-failure"),
     ([("dest-guid", "error"), ("cname", "skipped"), ("host", "not-found")], "name-resolution-failure"),
     ([("dest-guid", "found"), ("cname", "error"), ("host", "not-found")], "name-resolution-failure"),
     (REPL_HEAD + [("identity", "match"), ("epm", "not-registered")], "ad-ds-not-running"),
@@ -108,8 +117,89 @@ def test_domain_join_paths_reach_their_cause(path, cause):
     assert walk.cause is not None and walk.cause.id == cause
 
 
+NOT_RUN = [("host", "resolved")]  # the first step of the trees below
+RPC_OK = NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "default")]
+OTHER_PATHS = {
+    "rpc-unavailable-1722": [
+        (RPC_OK + [("client-protocols", "complete"), ("services", "absent")], "no-fault-found-rpc"),
+        (RPC_OK + [("client-protocols", "error"), ("services", "differ")], "rpc-service-misconfigured"),
+        (RPC_OK + [("client-protocols", "incomplete")], "client-protocols-missing"),
+        (NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "too-small")],
+         "rpc-port-range-too-small"),
+        (NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "invalid")],
+         "rpc-port-config-invalid"),
+        (NOT_RUN + [("epm", "registered"), ("dynamic-port", "filtered")], "dynamic-ports-blocked"),
+        (NOT_RUN + [("epm", "not-registered")], "interface-not-registered"),
+        (NOT_RUN + [("epm", "refused")], "epm-unreachable"),
+        ([("host", "not-found")], "name-resolution-failure"),
+    ],
+    "exchange-rpc-http-1722": [
+        (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "listening"), ("validports", "complete")],
+         "no-fault-found-rpc"),
+        (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "listening"), ("validports", "absent")],
+         "validports-missing"),
+        (NOT_RUN + [("ports-6001-6002", "filtered")], "exchange-ports-not-listening"),
+        (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "not-listening"), ("exchange-2007-ipv6", "yes")],
+         "exchange-2007-ipv6-dsproxy"),
+        (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "filtered"), ("exchange-2007-ipv6", "skipped")],
+         "exchange-ports-not-listening"),
+        ([("host", "not-found")], "name-resolution-failure"),
+    ],
+    "endpoint-create-1720": [
+        (NOT_RUN + [("transports", "tcp"), ("fixed-port-range", "none"), ("port-config-listed", "default")],
+         "no-fault-found-rpc"),
+        (NOT_RUN + [("transports", "np-only"), ("fixed-port", "in-use")], "fixed-port-conflict"),
+        (NOT_RUN + [("transports", "tcp"), ("fixed-port-range", "outside-range")], "fixed-port-outside-range"),
+        (NOT_RUN + [("transports", "not-registered"), ("fixed-port", "none"), ("port-config", "valid")],
+         "interface-not-registered"),
+        (NOT_RUN + [("transports", "np-only"), ("fixed-port", "in-range"), ("port-config", "too-small")],
+         "rpc-port-range-too-small"),
+        (NOT_RUN + [("transports", "tcp"), ("fixed-port-range", "in-range"), ("port-config-listed", "invalid")],
+         "rpc-port-config-invalid"),
+        (NOT_RUN + [("transports", "filtered")], "epm-unreachable"),
+        ([("host", "not-found")], "name-resolution-failure"),
+    ],
+    "target-principal-2146893022": [
+        ([("cname", "matches-target"), ("host", "resolved"), ("identity", "match")], NO_FAULT_FOUND),
+        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "registered")],
+         "wrong-principal"),
+        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "refused"),
+          ("mapping-source", "dns")], "stale-dns-record"),
+        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "not-registered"),
+          ("mapping-source", "hosts-file")], "stale-hosts-entry"),
+        ([("cname", "other-host"), ("alias-guid", "different")], "stale-ntds-settings"),
+        ([("cname", "other-host"), ("alias-guid", "same")], "msdcs-alias-wrong"),
+        ([("cname", "missing"), ("missing-alias-guid", "same")], "name-resolution-failure"),
+    ],
+    "rpc-port-config-87": [
+        (NOT_RUN + [("port-config", "default"), ("services", "defaults")], "no-fault-found-rpc"),
+        (NOT_RUN + [("port-config", "valid"), ("services", "differ")], "rpc-service-misconfigured"),
+        (NOT_RUN + [("port-config", "invalid")], "rpc-port-config-invalid"),
+        (NOT_RUN + [("port-config", "too-small")], "rpc-port-range-too-small"),
+        ([("host", "not-found")], "name-resolution-failure"),
+    ],
+}
+OTHER_CASES = [(symptom, path, cause) for symptom, paths in OTHER_PATHS.items() for path, cause in paths]
+
+
+@pytest.mark.parametrize("symptom,path,cause", OTHER_CASES, ids=[f"{s}-{c}" for s, _, c in OTHER_CASES])
+def test_the_other_trees_reach_their_causes(symptom, path, cause):
+    walk = walk_through(symptom, path)
+    assert walk.cause is not None and walk.cause.id == cause
+    assert [s.node for s in walk.steps] == [n for n, _ in path]
+
+
+def test_guid_checks_without_an_answer_ask_the_person():
+    """Without the source DC's own GUID nothing is named: the walk stops and says how to compare by hand."""
+    walk = Walk(FLOWS.flow(REPL), {"target": "dc2.contoso.com", "guid": "0f0f0f0f-0000-0000-0000-000000000000"})
+    for node, outcome in [("dest-guid", "found"), ("cname", "missing"), ("missing-alias-guid", "skipped")]:
+        assert walk.node.id == node
+        walk.record(ProbeResult(walk.node.probe, outcome, "scripted"))
+    assert walk.cause is None and "repadmin /showrepl" in walk.inconclusive
+
+
 def test_every_cause_a_tree_can_reach_is_covered_above():
-    for symptom, paths in ((REPL, REPL_PATHS), (JOIN, JOIN_PATHS)):
+    for symptom, paths in ((REPL, REPL_PATHS), (JOIN, JOIN_PATHS), *OTHER_PATHS.items()):
         flow = FLOWS.flow(symptom)
         reachable = {to.cause for n in flow.nodes.values() for to in n.outcomes.values() if to.cause}
         assert reachable == {cause for _, cause in paths}, symptom

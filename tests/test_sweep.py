@@ -37,13 +37,16 @@ class ForestRunner:
             return ProbeResult(probe, "found", "listed", {}, {"directory_dcs": dcs})
         if probe == "resolution_source":
             return ProbeResult(probe, "dns", "from DNS", {}, {})
+        if probe == "client_protocols":  # the sweep names no destination DC: no client to read
+            assert params.get("expected") is None
+            return ProbeResult(probe, "error", "No computer to read", {}, {})
         dc = self._dc(params)
         outcome = self.broken.get(dc, {}).get(probe)
         facts = {"dns_host": {"address": DCS[dc], "resolved_from": "dns", "addresses": [DCS[dc]]},
                  "epm_map": {"endpoint_port": 49153}, "dc_guid": {"guid": "11111111-2222-3333-4444-555555555555"}}
         default = {"dc_guid": "found", "ntds_lookup": "skipped", "dns_cname": "matches-target", "dns_host": "resolved",
                    "identity": "match", "epm_map": "registered", "tcp_ports": "listening", "ntds_guid": "skipped",
-                   "rpc_port_config": "skipped", "resolution_source": "dns"}[probe]
+                   "rpc_port_config": "skipped", "resolution_source": "dns", "rpc_services": "skipped"}[probe]
         return ProbeResult(probe, outcome or default, f"{probe} on {dc}",
                            {"ports": {"135": {"state": "FILTERED" if outcome == "filtered" else "LISTENING"}}},
                            facts.get(probe, {}) if not outcome else {})

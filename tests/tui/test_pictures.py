@@ -113,7 +113,9 @@ def stale_dns_record() -> Walk:
 def healthy() -> Walk:
     return walk_through(HEAD + [IDENTITY_OK, EPM_OK, port("LISTENING", "listening"),
                                 ("ntds-guid", "match", {"given_guid": GUID, "own_guid": GUID}, {}),
-                                ("port-config", "default", {"key": "absent"}, {})])
+                                ("port-config", "default", {"key": "absent"}, {}),
+                                ("client-protocols", "complete", {"missing": []}, {}),
+                                ("services", "absent", {"services": {}}, {})])
 
 
 def link(walk: Walk, label: str) -> Link:
@@ -257,7 +259,8 @@ def test_jumped_over_links_are_skipped_not_pending():
 
 def test_cname_to_another_host_breaks_the_alias_link():
     other = ("cname", "other-host", {"name": f"{GUID}._msdcs.contoso.com"}, {"cname_target": "olddc.contoso.com"})
-    walk = walk_through(HEAD[:1] + [other])
+    compared = ("alias-guid", "different", {"destination_guid": GUID, "source_guid": "1" * 8 + GUID[8:]}, {})
+    walk = walk_through(HEAD[:1] + [other, compared])
     assert walk.cause.id == "stale-ntds-settings"
     alias = link(walk, "_msdcs alias")
     assert alias.state == "bad" and alias.value.endswith("→ olddc.contoso.com")

@@ -11,7 +11,7 @@ from wizard import WizardError, diagnose
 from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
-from wizard.engine.catalog import ADVERTISED, CATALOG
+from wizard.engine.catalog import ADVERTISED, CATALOG, CHECKS
 from wizard.engine.interfaces import INTERFACES
 from wizard.engine.names import is_valid_address, is_valid_host
 from wizard.engine.params import ADVERTISED_NOTE, check_params, usage
@@ -37,7 +37,7 @@ def usage_line(probe: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    lines = [usage_line(name) for name in CATALOG]
+    lines = [usage_line(name) for name in CHECKS]
     p = command_parser(sub, "check", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Run one probe. Parameters as key=value; lists comma-separated. A host name "
                                    "is accepted for address= (resolved here; the address used is shown).\n"
@@ -85,8 +85,8 @@ def resolve_address(given: dict[str, str], timeout: float) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     probe = args.probe.replace("-", "_")
-    if probe not in CATALOG:
-        raise WizardError(f"no check named {args.probe!r}; choose from: {', '.join(CATALOG)}")
+    if probe not in CHECKS:
+        raise WizardError(f"no check named {args.probe!r}; choose from: {', '.join(CHECKS)}")
     check_timeout(args.timeout)
     given = parse_params(probe, args.params)
     resolved = resolve_address(given, args.timeout) if "address" in CATALOG[probe].params else None

@@ -27,6 +27,7 @@ class ProbeSpec:
     # the params `check` refuses to run without: at least those without a default in the probe's function;
     # in a flow a missing value arrives as None and the probe says what it could not do
     required: tuple[str, ...] = ()
+    by_person: bool = False  # a question for the person, not a check anyone can run
 
 
 CATALOG: dict[str, ProbeSpec] = {
@@ -184,6 +185,7 @@ CATALOG: dict[str, ProbeSpec] = {
             ("yes", "no"),
             (),
             "",
+            by_person=True,
         ),
         ProbeSpec(
             "dc_locator",
@@ -214,3 +216,6 @@ CATALOG: dict[str, ProbeSpec] = {
         ),
     )
 }
+
+# What `rpc-wizard check` and the palette offer: every probe but the questions for the person.
+CHECKS: dict[str, ProbeSpec] = {name: spec for name, spec in CATALOG.items() if not spec.by_person}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from wizard import WizardError
-from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG
+from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG, CHECKS
 from wizard.engine.commands import render_command
 from wizard.engine.names import PARAM_CHECKS, check_address
 
@@ -23,8 +23,8 @@ def usage(probe: str) -> str:
 def check_params(probe: str, given: Mapping[str, str]) -> dict[str, object]:
     """Typed, checked parameters for `probe` from text values; blanks are left out; a WizardError names
     the first parameter the probe does not take, a value that is not usable, or what is missing."""
-    if probe not in CATALOG:
-        raise WizardError(f"no check named {probe!r}; choose from: {', '.join(CATALOG)}")
+    if probe not in CHECKS:
+        raise WizardError(f"no check named {probe!r}; choose from: {', '.join(CHECKS)}")
     params: dict[str, object] = {}
     for key, value in given.items():
         if key not in CATALOG[probe].params:

@@ -9,7 +9,7 @@ from functools import partial
 from rich.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from wizard.engine.catalog import CATALOG
+from wizard.engine.catalog import CHECKS
 
 Item = tuple[str, str, Callable[[], object]]  # what the palette shows, its help line, what it does
 
@@ -44,7 +44,7 @@ class ChecksProvider(ListProvider):
     def items(self) -> Iterable[Item]:
         from wizard.tui.screens.check import CheckScreen
 
-        for name, spec in CATALOG.items():
+        for name, spec in CHECKS.items():
             yield f"Run check {name}", spec.description, partial(self.app.push_screen, CheckScreen(name))
 
 

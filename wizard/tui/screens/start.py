@@ -34,9 +34,9 @@ class StartScreen(Screen):
         with Vertical(id="start"):
             yield Static("What error do you see?", id="heading")
             yield Static("Type the code, words of the message, or where you saw it "
-                         "(1753, 0x6d9, principal, join, Replicate now), then Enter. "
+                         "(1753, 1722, 87, principal, WMI, Outlook Anywhere, join), then Enter. "
                          "Or press ctrl+l to paste a log and let the wizard pick.", classes="hint")
-            yield Input(placeholder="1753, 0x6d9, -2146893022, 'Replicate now', 'join'...", id="search")
+            yield Input(placeholder="1753, 0x6ba, 1720, -2146893022, 5820, 'Replicate now', 'join'...", id="search")
             yield OptionList(id="symptoms")
         yield Footer()
 
