@@ -6,10 +6,10 @@ Usage (in the lab's client namespace, the lab up; as root):
 
 The WizardApp is driven in-process by Textual's Pilot at 120x40, by key presses (and one paste), with
 no probe runner passed in, so every check runs for real against the lab. The script applies the lab
-faults it needs itself (stale-a-record, epm-blocked) and heals the lab at the end, whatever happens.
+faults it needs itself (stale-a-record, epm-blocked, fixed-port-conflict) and heals the lab at the end, whatever happens.
 
 Files, by screen: start, start-filtered, paste-log, targets, step-first, step-evidence, palette,
-check, answer, paste, result, step-running, result-inconclusive (.svg).
+check, answer, paste, result, sweep, step-running, result-1720, result-inconclusive (.svg).
 """
 
 from __future__ import annotations
@@ -217,6 +217,23 @@ async def sweep(shots: Shots, lab) -> None:
         await shots.take(pilot, "sweep")
 
 
+async def endpoint_create(shots: Shots, lab) -> None:
+    """fixed-port-conflict: the 1720 tree, signed in, from the first step to the cited cause (document 002)."""
+    from wizard.probes.base import Credentials
+
+    context = {"target": lab.hosts["DC2"].fqdn, "dns_servers": lab.dns_servers[:1]}
+    app = WizardApp(Inputs(symptom="endpoint-create-1720", context=context, user=lab.admin_user,
+                           credentials=Credentials(lab.admin_user, lab.admin_password)))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on(app, "WalkScreen"), "the first step")
+        await pilot.press("a")
+        await until(pilot, on(app, "ResultScreen"), "the result", seconds=60)
+        cause = app.diagnosis.walk.cause
+        if cause is None or cause.id != "fixed-port-conflict":
+            raise RuntimeError(f"expected fixed-port-conflict, got {cause.id if cause else 'inconclusive'}")
+        await shots.take(pilot, "result-1720")
+
+
 async def take_all(outdir: Path) -> list[str]:
     from wizard.lab.netns import current_has_link
 
@@ -235,6 +252,9 @@ async def take_all(outdir: Path) -> list[str]:
         print("fault epm-blocked", flush=True)
         lab_api.apply_fault("epm-blocked")
         await running_step(shots, lab)
+        print("fault fixed-port-conflict", flush=True)
+        lab_api.apply_fault("fixed-port-conflict")
+        await endpoint_create(shots, lab)
         print("healthy", flush=True)
         lab_api.heal()
         await inconclusive(shots, lab)

@@ -1,8 +1,9 @@
 """The name chain of document 000 as a vertical list of links:
 `<GUID>._msdcs.<forest>` -> host name -> address -> who answered there -> endpoint mapper -> DRS port.
 
-Each link takes its state from the last step of the probe that checks it. The domain-join flow has
-no GUID alias, so its chain starts at the host name. Only `NameChain` touches Textual.
+Each link takes its state from the last step of the probe that checks it; a flow shows only the links it
+checks (the domain-join flow has no GUID alias, the 1722/1720/87 trees ask no identity, Exchange's has
+its fixed ports instead of an endpoint mapper). Only `NameChain` touches Textual.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from wizard.engine.catalog import DRS_UUID
+from wizard.engine.interfaces import alias_of
 from wizard.engine.walk import NOT_CHECKED
 from wizard.tui.widgets.evidence import as_dict, as_list, clean, short_name
 
@@ -138,16 +140,26 @@ def _who(walk: Walk) -> Link:
     return Link("who answered", f"{value}, not {want}" if state == "bad" and want else value, state)
 
 
+_EPM_PROBES = ("epm_map", "epm_transports")
+
+
+def _interface(walk: Walk, step: Step | None) -> str:
+    """DRS, an alias (wmi, netlogon, ...) or the UUID of the interface the walk is about."""
+    uuid = clean(as_dict(step.evidence if step else None).get("interface") or walk.context.get("interface")
+                 or DRS_UUID, 40).lower()
+    return "DRS" if uuid == DRS_UUID else alias_of(uuid) or uuid
+
+
 def _epm(walk: Walk) -> Link:
-    step = _last(walk, "epm_map")
-    state = _state(step, ("registered",), ("not-registered", *_135_WORDS))
+    step = _last(walk, "epm_map") or _last(walk, "epm_transports")
+    state = _state(step, ("registered", "tcp"), ("not-registered", "np-only", *_135_WORDS))
     if step is None or state in ("skipped", "pending"):
         return Link("endpoint mapper", "", state)
-    interface = clean(as_dict(step.evidence).get("interface") or DRS_UUID, 40)
-    what = "DRS" if interface.lower() == DRS_UUID else interface
+    what = _interface(walk, step)
     port = _ctx(walk, "endpoint_port") or clean(as_dict(step.evidence).get("port"), 10)
-    value = {"registered": f"{what} registered, TCP {port or '?'}",
-             "not-registered": f"{what} not registered (1753)"}.get(step.outcome)
+    value = {"registered": f"{what} registered, TCP {port or '?'}", "tcp": f"{what} on TCP {port or '?'}",
+             "np-only": f"{what} on named pipes only: no TCP endpoint (1720)",
+             "not-registered": f"{what} not registered" + (" (1753)" if what == "DRS" else "")}.get(step.outcome)
     value = value or _135_WORDS.get(step.outcome) or clean(step.outcome, 40)
     if step.node == "impostor-drs":
         value += f" (on {short_name(walk.context.get('answered_by')) or 'the other computer'})"
@@ -155,17 +167,31 @@ def _epm(walk: Walk) -> Link:
 
 
 def _dynamic(step: Step, before: list[Step]) -> bool:
-    return step.node == "dynamic-port" or any(s.probe == "epm_map" for s in before)
+    return step.node == "dynamic-port" or any(s.probe in _EPM_PROBES for s in before)
 
 
 def _port(walk: Walk) -> Link:
     step = _last(walk, "tcp_ports", _dynamic)
     state = _state(step, ("listening",), tuple(o for o in _PORT_WORDS if o != "listening"))
     port = _ctx(walk, "endpoint_port")
+    label = f"{_interface(walk, _last(walk, 'epm_map'))} port"
     if state not in ("ok", "bad"):
-        return Link("DRS port", f"TCP {port}" if port else "", state)
+        return Link(label, f"TCP {port}" if port else "", state)
     word = _port_state(step, port) or _PORT_WORDS.get(step.outcome, "")
-    return Link("DRS port", f"TCP {port or '?'} {word}", state)
+    return Link(label, f"TCP {port or '?'} {word}", state)
+
+
+def _fixed_ports(walk: Walk) -> Link:
+    """A flow without an endpoint mapper step (Exchange's RPC over HTTP): each fixed port checked."""
+    states = {}
+    for step in walk.steps:
+        if step.probe == "tcp_ports":
+            for port, view in as_dict(as_dict(step.evidence).get("ports")).items():
+                states[clean(port, 6)] = clean(as_dict(view).get("state"), 20)
+    if not states:
+        return Link("ports", "", "pending" if not walk.done else "skipped")
+    bad = any(v != "LISTENING" for v in states.values())
+    return Link("ports", ", ".join(f"{p} {v}" for p, v in states.items()), "bad" if bad else "ok")
 
 
 def _port_state(step: Step, port: str) -> str:
@@ -174,10 +200,19 @@ def _port_state(step: Step, port: str) -> str:
 
 
 def chain_links(walk: Walk) -> list[Link]:
-    """The links of the name chain, each with what was found and whether it held."""
-    has_alias = any(node.probe == "dns_cname" for node in walk.flow.nodes.values())
-    head = [_alias(walk)] if has_alias else []
-    return head + [_host(walk), _address(walk), _who(walk), _epm(walk), _port(walk)]
+    """The links of the name chain this flow checks, each with what was found and whether it held."""
+    probes = {node.probe for node in walk.flow.nodes.values()}
+    links = [_alias(walk)] if "dns_cname" in probes else []
+    links += [_host(walk), _address(walk)]
+    if "identity" in probes:
+        links.append(_who(walk))
+    if probes & set(_EPM_PROBES):
+        links.append(_epm(walk))
+        if "tcp_ports" in probes:
+            links.append(_port(walk))
+    elif "tcp_ports" in probes:
+        links.append(_fixed_ports(walk))
+    return links
 
 
 def render_chain(walk: Walk) -> RenderableType:
