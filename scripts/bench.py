@@ -61,7 +61,8 @@ FRAME_GOAL_RATIO = 1.5
 WIZARD_MARKERS = ("What error do you see?", "What error")
 
 HEALTHY = {"dest-guid": "found", "cname": "matches-target", "host": "resolved", "identity": "match",
-           "epm": "registered", "dynamic-port": "listening", "ntds-guid": "match", "port-config": "default"}
+           "epm": "registered", "dynamic-port": "listening", "ntds-guid": "match", "port-config": "default",
+           "client-protocols": "complete", "services": "defaults"}
 
 
 @dataclass
