@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.probes.conftest import TIMEOUT
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.probes.base import Credentials, Session
+from wizard.probes.base import Session
 from wizard.probes.run import run_probe
 
 pytestmark = pytest.mark.lab
-
-TIMEOUT = 2.0
-
-
-@pytest.fixture
-def session(lab):
-    return Session(timeout=TIMEOUT)
-
-
-@pytest.fixture
-def admin(lab):
-    return Session(timeout=TIMEOUT, credentials=Credentials(lab.admin_user, lab.admin_password))
 
 
 def addr(lab, key):

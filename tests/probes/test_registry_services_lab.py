@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.probes.conftest import TIMEOUT
 from tests.probes.test_probes_lab import addr, fqdn, probe
-from wizard.probes.base import Credentials, Session
+from wizard.probes.base import Session
 
 pytestmark = pytest.mark.lab
-
-TIMEOUT = 2.0
-
-
-@pytest.fixture
-def session(lab):
-    return Session(timeout=TIMEOUT)
-
-
-@pytest.fixture
-def admin(lab):
-    return Session(timeout=TIMEOUT, credentials=Credentials(lab.admin_user, lab.admin_password))
 
 
 def named(lab, key):

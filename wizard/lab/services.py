@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from wizard.lab import netns
 from wizard.lab.provision import smb_conf
-from wizard.lab.runner import LabError, host_argv, netns_argv, show, tail
+from wizard.lab.runner import LabError, host_argv, netns_argv, run, show, tail
 from wizard.lab.topology import CLIENT_NS, DC2, EXCH1, EXCHANGE_PORTS, MEMBER1, HostSpec
 
 DC_PORTS = (53, 135, 389, 445)
@@ -71,6 +72,21 @@ def start_dc(spec: HostSpec, without_drs: bool = False, drs_port: int | None = N
         argv.append(f"--option=rpc server port:drsuapi={drs_port}")
     proc = _spawn(host_argv(spec, argv), dc_log(spec))
     wait_ports(spec, DC_PORTS, [proc], dc_log(spec))
+    wait_netbios(spec)
+
+
+def wait_netbios(spec: HostSpec, timeout: float = 20) -> None:
+    """Wait until the DC's NetBIOS names are registered (about 4 s after its ports answer). A fault that
+    takes the link down while they are still being registered leaves the DC without them for good, and
+    the identity check would then miss what nbtstat -A shows on a real network."""
+    deadline = time.monotonic() + timeout
+    while True:
+        proc = run(netns_argv(CLIENT_NS, ["nmblookup", "-A", spec.address]), timeout=5, check=False)
+        if re.search(rf"^\s*{spec.netbios}\s+<00>", proc.stdout, re.M):
+            return
+        if time.monotonic() > deadline:
+            raise LabError(f"{spec.key}: its NetBIOS names are not registered after {timeout:.0f} s")
+        time.sleep(0.3)
 
 
 def start_member(spec: HostSpec = MEMBER1, netbios: bool = True) -> None:

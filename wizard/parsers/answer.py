@@ -80,7 +80,9 @@ def _endpoint_list(parsed: ParsedPaste) -> dict | None:
     return None
 
 
-def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
+def _listed(parsed: ParsedPaste, params: dict) -> tuple[dict, str, list[dict]] | Answer | None:
+    """The pasted endpoint list, the node's interface and that interface's entries in it; or the answer
+    a blocked TCP 135 gives; or None when the paste has no endpoint list."""
     blocked = _port_135(parsed)
     if blocked:
         return blocked
@@ -88,7 +90,14 @@ def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
     if dump is None:
         return None
     uuid = _interface(params)
-    mine = [e for e in dump["endpoints"] if e["uuid"] == uuid]
+    return dump, uuid, [e for e in dump["endpoints"] if e["uuid"] == uuid]
+
+
+def _epm_map(parsed: ParsedPaste, params: dict) -> Answer | None:
+    found = _listed(parsed, params)
+    if found is None or isinstance(found[0], str):
+        return found
+    dump, uuid, mine = found
     tcp = [e for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]]
     name = next((e["annotation"] for e in mine if e["annotation"]), uuid)
     evidence: dict[str, Any] = {"address": dump.get("target") or next((e["host"] for e in dump["endpoints"]), ""),
@@ -123,14 +132,10 @@ def _interface_name(uuid: str, mine: list[dict]) -> str:
 def _epm_transports(parsed: ParsedPaste, params: dict) -> Answer | None:
     """The protocols the pasted endpoint list has the interface on: ncacn_ip_tcp, or named pipes only
     (document 002: an endpoint that could not be created)."""
-    blocked = _port_135(parsed)
-    if blocked:
-        return blocked
-    dump = _endpoint_list(parsed)
-    if dump is None:
-        return None
-    uuid = _interface(params)
-    mine = [e for e in dump["endpoints"] if e["uuid"] == uuid]
+    found = _listed(parsed, params)
+    if found is None or isinstance(found[0], str):
+        return found
+    dump, uuid, mine = found
     name = _interface_name(uuid, mine)
     protocols = sorted({e["protocol"] for e in mine})
     ports = sorted({e["port"] for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]})
