@@ -93,3 +93,18 @@ def gated() -> Iterator[ScriptedRunner]:
     runner = ScriptedRunner(STALE_A_RECORD, threading.Event())
     yield runner
     runner.gate.set()
+
+
+async def until(pilot, condition, what: str, tries: int = 500) -> None:
+    """Let the app run until `condition()` holds, or the screen on top is of type `condition` (about 5 s at
+    most: workers post their results on the UI thread)."""
+    check = (lambda: isinstance(pilot.app.screen, condition)) if isinstance(condition, type) else condition
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}")
+
+
+def option_ids(option_list) -> list[str]:
+    return [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]

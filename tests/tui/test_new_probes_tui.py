@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import FLOWS, SIZE, TARGET, ScriptedRunner, make_app
+from tests.tui.conftest import FLOWS, SIZE, TARGET, ScriptedRunner, make_app, option_ids, until
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.interfaces import INTERFACES
 from wizard.engine.walk import Step
@@ -88,14 +88,6 @@ def rows(text: str) -> list[list[str]]:
 
 def cells(text: str) -> list[str]:
     return [c for row in rows(text) for c in row]
-
-
-async def until(pilot, condition, what: str, tries: int = 300) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}")
 
 
 async def open_check(pilot, probe: str) -> CheckScreen:
@@ -339,3 +331,43 @@ async def test_the_1722_symptoms_ask_for_their_interface_or_proxy():
         await app.pop_screen()
         form = await open_form(pilot, FLOWS.symptom("exchange-rpc-http-1722"))
         assert form.query("#proxy") and not form.query("#interface")
+
+
+# --- a question for the person (the Exchange 2007 IPv6 note) ---------------------------------------
+
+EXCHANGE_6004 = {
+    "dns_host": ("resolved", "mbx.contoso.com -> 10.0.0.40 from DNS.", {}, {"address": "10.0.0.40"}),
+    "tcp_ports": ("listening", "6001, 6002 LISTENING.", {"ports": {"6001": {"state": "LISTENING"}}}, {}),
+    "ask": ("skipped", "Only you can answer this.", {}, {}),
+}
+
+
+async def test_the_ipv6_question_waits_for_the_person():
+    from textual.widgets import OptionList
+
+    from wizard.tui.screens.answer import AnswerScreen
+    from wizard.tui.screens.result import ResultScreen
+
+    script = dict(EXCHANGE_6004)
+    runner = ScriptedRunner(script)
+    app = make_app(runner, symptom="exchange-rpc-http-1722", context={"target": "mbx.contoso.com"})
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, WalkScreen, "the first step")
+        for node in ("host", "ports-6001-6002", "port-6004"):
+            if node == "port-6004":
+                script["tcp_ports"] = ("not-listening", "6004 NOT LISTENING.",
+                                       {"ports": {"6004": {"state": "NOT LISTENING"}}}, {})
+            count = len(app.diagnosis.walk.steps)
+            await pilot.press("r")
+            await until(pilot, lambda n=count: len(app.diagnosis.walk.steps) > n, f"the check of {node}")
+        await pilot.pause()
+        assert app.diagnosis.walk.node.id == "exchange-2007-ipv6"
+        assert "A question for you: m answers it" in str(app.screen.query_one("#status", Static).render())
+        await pilot.press("m")
+        await until(pilot, AnswerScreen, "the answer dialog")
+        options = app.screen.query_one(OptionList)
+        options.highlighted = option_ids(options).index("yes")
+        await pilot.press("enter")
+        await until(pilot, ResultScreen, "the result")
+        assert app.diagnosis.walk.cause.id == "exchange-2007-ipv6-dsproxy"
+        assert "ask" not in runner.probes  # the question was answered, not run

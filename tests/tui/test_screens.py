@@ -21,6 +21,8 @@ from tests.tui.conftest import (
     TARGET,
     ScriptedRunner,
     make_app,
+    option_ids,
+    until,
 )
 from wizard import report
 from wizard.tui.screens.answer import AnswerScreen, PasteScreen
@@ -39,17 +41,6 @@ Address:  10.0.0.20
 """
 
 
-async def until(pilot, condition, what: str, tries: int = 300) -> None:
-    """Let the app run until `condition()` holds, or the screen on top is of type `condition`
-    (workers post their results on the UI thread)."""
-    check = (lambda: isinstance(pilot.app.screen, condition)) if isinstance(condition, type) else condition
-    for _ in range(tries):
-        if check():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}")
-
-
 async def run_to_result(pilot) -> ResultScreen:
     await until(pilot, lambda: isinstance(pilot.app.screen, WalkScreen), "the step screen")
     await pilot.press("a")
@@ -62,10 +53,6 @@ def shown(widget: Static) -> str:
     console = Console(width=200, file=io.StringIO(), record=True)
     console.print(widget.content)
     return console.export_text()
-
-
-def option_ids(option_list: OptionList) -> list[str]:
-    return [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
 
 
 # --- start ------------------------------------------------------------------------------------------

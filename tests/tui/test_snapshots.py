@@ -28,6 +28,7 @@ from tests.tui.conftest import (
     STALE_A_RECORD,
     ScriptedRunner,
     make_app,
+    until,
 )
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.answer import AnswerScreen, PasteScreen
@@ -54,15 +55,6 @@ Drive = Callable[[Pilot], object]
 
 
 # --- driving the app to a state -------------------------------------------------------------------
-
-async def until(pilot: Pilot, check: Callable[[], object], what: str, tries: int = 500) -> None:
-    """Let the app run until `check()` holds (about 5 s at most): workers post on the UI thread."""
-    for _ in range(tries):
-        if check():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}; the screen is {type(pilot.app.screen).__name__}")
-
 
 def on_top(pilot: Pilot, screen_type: type) -> Callable[[], bool]:
     return lambda: isinstance(pilot.app.screen, screen_type)

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wizard import WizardError, diagnose
+from wizard.engine.catalog import CATALOG
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
@@ -134,7 +135,11 @@ class WalkScreen(Screen):
     def _show_status(self) -> None:
         status = self.query_one("#status", Static)
         if self.running is None:
-            status.update(Text("Ready: r runs this check, a runs all the rest.", "cyan"))
+            node = self.diagnosis.walk.node
+            if node is not None and CATALOG[node.probe].by_person:  # nothing on the network can answer it
+                status.update(Text("A question for you: m answers it; r goes on without an answer.", "cyan"))
+            else:
+                status.update(Text("Ready: r runs this check, a runs all the rest.", "cyan"))
             return
         elapsed = self.app.clock() - self.running.started  # type: ignore[attr-defined]
         frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
