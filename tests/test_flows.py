@@ -205,6 +205,8 @@ def test_broken_symptom_file_names_file_and_node(broken, change, where, what):
     (lambda d: d["stale-dns-record"].update(fixes=[{"Restart the DC": "then retry"}]), "cause 'stale-dns-record'",
      "fixes item 1 must be non-empty text"),
     (lambda d: d["no-fault-found"].update(rpc_step=9), "cause 'no-fault-found'", "rpc_step"),
+    (lambda d: d["validports-missing"].update(explanation="ValidPorts of {target} is missing."),
+     "cause 'validports-missing'", "not in its explanation"),
 ])
 def test_broken_cause_names_file_and_cause(broken, change, where, what):
     broken.edit("causes.yaml", change)

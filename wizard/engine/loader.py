@@ -286,6 +286,9 @@ def _check_causes(file: str, flows: FlowSet) -> list[str]:
             problems.append(f"{where}: has no fixes")
         problems += _citation_problems(where, cause.citations, flows)
         problems += _placeholder_problems(where, [*cause.commands, *cause.fixes])
+        problems += [f"{where}: {{placeholders}} are filled in fixes and commands only, not in its {part}"
+                     for part, text in (("title", cause.title), ("explanation", cause.explanation),
+                                        ("note", cause.note or "")) if placeholders(text)]
     return problems
 
 
