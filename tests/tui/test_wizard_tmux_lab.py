@@ -204,9 +204,9 @@ def test_from_the_start_screen_to_the_cited_cause(lab, fault, terminal):
     assert symptoms and "AD replication fails with error 1753" in symptoms[0], screen
     terminal.keys("Enter")
 
-    terminal.wait_text("Destination DC", "DNS servers", "Start")
+    terminal.wait_text("Failing computer", "DNS servers", "Start")
     terminal.fill("Target", target)
-    terminal.fill("Destination DC", dest)
+    terminal.fill("Failing computer", dest)
     terminal.fill("Forest root", "")
     terminal.fill("NTDS Settings GUID", "")
     terminal.fill("DNS servers", dns)

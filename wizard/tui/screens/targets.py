@@ -23,7 +23,8 @@ FIELDS = {
                lambda: validators.host("target", required=True)),
     "proxy": ("RPC proxy", "cas1.contoso.com", "the Exchange RPC proxy (Client Access server) whose registry is "
               "read; empty: the target's", lambda: validators.host("proxy")),
-    "dest": ("Destination DC", "dc1.contoso.com", "the DC that logs the error", lambda: validators.host("destination")),
+    "dest": ("Failing computer", "dc1.contoso.com", "the computer that logs the error (for replication: "
+             "the destination DC)", lambda: validators.host("destination")),
     "forest": ("Forest root", "contoso.com", "the forest root domain (default: the target's domain)",
                lambda: validators.host("forest")),
     "guid": ("NTDS Settings GUID", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
