@@ -108,3 +108,16 @@ async def until(pilot, condition, what: str, tries: int = 500) -> None:
 
 def option_ids(option_list) -> list[str]:
     return [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
+
+
+async def answer_myself(pilot, outcome: str) -> None:
+    """`m` on the step screen, then choose `outcome` in the answer dialog."""
+    from textual.widgets import OptionList
+
+    from wizard.tui.screens.answer import AnswerScreen
+
+    await pilot.press("m")
+    await until(pilot, AnswerScreen, "the answer dialog")
+    options = pilot.app.screen.query_one(OptionList)
+    options.highlighted = option_ids(options).index(outcome)
+    await pilot.press("enter")

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import FLOWS, SIZE, TARGET, ScriptedRunner, make_app, option_ids, until
+from tests.tui.conftest import FLOWS, SIZE, TARGET, ScriptedRunner, answer_myself, make_app, until
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.interfaces import INTERFACES
 from wizard.engine.walk import Step
@@ -343,9 +343,6 @@ EXCHANGE_6004 = {
 
 
 async def test_the_ipv6_question_waits_for_the_person():
-    from textual.widgets import OptionList
-
-    from wizard.tui.screens.answer import AnswerScreen
     from wizard.tui.screens.result import ResultScreen
 
     script = dict(EXCHANGE_6004)
@@ -363,11 +360,7 @@ async def test_the_ipv6_question_waits_for_the_person():
         await pilot.pause()
         assert app.diagnosis.walk.node.id == "exchange-2007-ipv6"
         assert "A question for you: m answers it" in str(app.screen.query_one("#status", Static).render())
-        await pilot.press("m")
-        await until(pilot, AnswerScreen, "the answer dialog")
-        options = app.screen.query_one(OptionList)
-        options.highlighted = option_ids(options).index("yes")
-        await pilot.press("enter")
+        await answer_myself(pilot, "yes")
         await until(pilot, ResultScreen, "the result")
         assert app.diagnosis.walk.cause.id == "exchange-2007-ipv6-dsproxy"
         assert "ask" not in runner.probes  # the question was answered, not run

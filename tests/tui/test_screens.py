@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     STALE_A_RECORD,
     TARGET,
     ScriptedRunner,
+    answer_myself,
     make_app,
     option_ids,
     until,
@@ -170,11 +171,7 @@ async def test_back_never_reruns_and_a_new_answer_changes_the_cause():
         await pilot.press("b")
         await until(pilot, WalkScreen, "the step screen")
         assert app.diagnosis.walk.node.id == "mapping-source"
-        await pilot.press("m")
-        await until(pilot, AnswerScreen, "the answer dialog")
-        options = app.screen.query_one(OptionList)
-        options.highlighted = option_ids(options).index("hosts-file")
-        await pilot.press("enter")
+        await answer_myself(pilot, "hosts-file")
         await until(pilot, ResultScreen, "the new result")
         assert app.diagnosis.walk.cause.id == "stale-hosts-entry"
         assert app.diagnosis.walk.steps[-1].source == "person"
