@@ -150,7 +150,7 @@ def test_offline_diagnosis_from_answers_reaches_stale_dns_record(capsys, fmt):
 
 def test_offline_no_fault_found_exits_0(capsys):
     answers = ["host=resolved", "identity=match", "epm=registered", "dynamic-port=listening",
-               "port-config=default"]
+               "port-config=default", "client-protocols=complete"]
     code, out, _ = run(capsys, "diagnose", "--symptom", "domain-join-0x6d9", *TARGET, "--format", "json",
                        *[a for answer in answers for a in ("--answer", answer)])
     assert code == 0 and json.loads(out)["root_cause"]["id"] == "no-fault-found"

@@ -86,7 +86,10 @@ REPL_PATHS = [
 ]
 
 JOIN_PATHS = [
-    ([("host", "resolved")] + HEALTHY_TAIL + [("port-config", "default")], NO_FAULT_FOUND),
+    ([("host", "resolved")] + HEALTHY_TAIL + [("port-config", "default"), ("client-protocols", "error")],
+     NO_FAULT_FOUND),
+    ([("host", "resolved")] + HEALTHY_TAIL + [("port-config", "skipped"), ("client-protocols", "incomplete")],
+     "client-protocols-missing"),
     ([("host", "resolved")] + HEALTHY_TAIL + [("port-config", "too-small")], "rpc-port-range-too-small"),
     ([("host", "resolved")] + HEALTHY_TAIL + [("port-config", "invalid")], "rpc-port-config-invalid"),
     ([("host", "not-found")], "name-resolution-failure"),

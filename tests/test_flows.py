@@ -60,7 +60,8 @@ def test_shipped_flows_load_with_the_contract_ids():
         "cname", "alias-guid", "missing-alias-guid", "host", "identity", "impostor-drs", "mapping-source"]
     assert list(FLOWS.flow("rpc-port-config-87").nodes) == ["host", "port-config", "services"]
     assert set(FLOWS.flow("domain-join-0x6d9").nodes) == {
-        "host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port", "port-config"}
+        "host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port", "port-config",
+        "client-protocols"}
 
 
 def test_flows_dir_is_the_source_tree_here():

@@ -91,7 +91,8 @@ def test_diagnose_with_an_address_runs_no_name_check(capsys, monkeypatch):
     code = main(["diagnose", "--symptom", "domain-join-0x6d9", "--target", "127.0.0.20", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert (code, report["root_cause"]["id"]) == (0, "no-fault-found")
-    assert [probe for probe, _ in runner.calls] == ["identity", "epm_map", "tcp_ports", "rpc_port_config"]
+    assert [probe for probe, _ in runner.calls] == ["identity", "epm_map", "tcp_ports", "rpc_port_config",
+                                                    "client_protocols"]
     assert runner.calls[0][1]["address"] == "127.0.0.20"
     host = report["steps"][0]
     assert (host["node"], host["outcome"], host["source"]) == ("host", "skipped", "address")

@@ -41,6 +41,7 @@ HEALTHY_JOIN = [
     ("epm", "registered", {"endpoint_port": 49667}, {"port": 49667}, ""),
     ("dynamic-port", "listening", {}, {"ports": {"49667": {"state": "LISTENING"}}}, ""),
     ("port-config", "default", {}, {}, ""),
+    ("client-protocols", "complete", {}, {"missing": []}, ""),
 ]
 INCONCLUSIVE_JOIN = [("host", "error", {}, {"error": "timeout"}, "")]
 

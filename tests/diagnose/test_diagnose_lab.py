@@ -20,7 +20,7 @@ def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753", target=True
             *(["--target", lab.hosts["DC2"].fqdn] if target else []), "--dns-server", lab.dns_servers[0],
             "--timeout", str(TIMEOUT), "--format", "json", *extra]
     env = {}
-    if symptom == "ad-replication-1753":
+    if symptom == "ad-replication-1753" and target:
         argv += ["--dest", lab.hosts["DC1"].fqdn]
     if creds:
         argv += ["--user", lab.admin_user]

@@ -65,11 +65,13 @@ def test_each_symptom_reaches_its_cause(lab, fault, symptom, name, cause, source
     assert source in {c["source"][:3] for c in report["root_cause"]["citations"]}  # the document's file
 
 
-def test_client_protocols_missing_on_the_client(lab, fault):
-    """The fault is on DC2: here DC2 is the client that cannot reach DC1."""
+@pytest.mark.parametrize("symptom", ["rpc-unavailable-1722", "domain-join-0x6d9", "ad-replication-1753"])
+def test_client_protocols_missing_on_the_client(lab, fault, symptom):
+    """The fault is on DC2: here DC2 is the client (the destination DC, the joining computer) that cannot
+    reach DC1."""
     fault("client-protocols-missing")
     code, report = diagnose(lab, "--target", lab.hosts[DC1].fqdn, "--dest", lab.hosts[DC2].fqdn,
-                            symptom="rpc-unavailable-1722", target=False)
+                            symptom=symptom, target=False)
     assert (code, cited(report)) == (1, "client-protocols-missing")
     step = {s["node"]: s for s in report["steps"]}["client-protocols"]
     assert step["evidence"]["missing"] == ["ncacn_ip_tcp"]
