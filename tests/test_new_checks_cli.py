@@ -14,6 +14,7 @@ import pytest
 
 from wizard.cli import main
 from wizard.cli.inputs import add_inputs, given_inputs
+from wizard.diagnose import checked_context
 from wizard.engine.catalog import CATALOG
 from wizard.engine.interfaces import INTERFACES
 from wizard.engine.results import ProbeResult
@@ -123,9 +124,13 @@ def test_check_help_lists_the_new_probes_and_the_aliases(capsys):
 # --- diagnose / tui inputs: --interface and --proxy ---------------------------------------------------
 
 def inputs(*argv: str) -> tuple[str | None, dict[str, object]]:
+    """The symptom and the context a diagnosis starts from, as `diagnose` checks it (names qualified,
+    the interface as its UUID, the proxy as a host name)."""
     parser = argparse.ArgumentParser()
     add_inputs(parser)
-    return given_inputs(parser.parse_args(list(argv)))
+    symptom, given = given_inputs(parser.parse_args(list(argv)))
+    context, _ = checked_context(given, flag="--")
+    return symptom, {k: v for k, v in context.items() if v is not None and k != "forest"}
 
 
 def test_interface_and_proxy_reach_the_context_checked():

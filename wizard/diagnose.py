@@ -13,7 +13,7 @@ from typing import Any
 from wizard import WizardError
 from wizard.engine import FlowSet, Walk
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.engine.names import check_address, check_guid, check_host, is_valid_address
+from wizard.engine.names import PARAM_CHECKS, check_address, check_guid, check_host, is_valid_address
 from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
 from wizard.engine.walk import Answer, ProbeCall
@@ -38,13 +38,22 @@ def walk_context(context: Mapping[str, object]) -> dict[str, object]:
     return {"interface": DRS_UUID, **{k: v for k, v in context.items() if v not in (None, "", [])}}
 
 
+# inputs checked by the engine's parameter rules as they are: the interface becomes its UUID (a pasted
+# endpoint list is compared by UUID), the proxy a checked host name, the dynamic range `low-high`
+CHECKED_AS_GIVEN = ("interface", "proxy", "dynamic_range")
+
+
 def checked_context(given: Mapping[str, object], flag: str = "") -> tuple[dict[str, object], list[str]]:
-    """What a person gave (target, dest, forest, guid, dns_servers, hosts_file), checked with the engine's
+    """What a person gave (target, dest, forest, guid, dns_servers, hosts_file, interface, proxy, dynamic_range),
+    checked with the engine's
     own rules and completed: the forest from the target's domain, NetBIOS-style DC names qualified with
     it. Returns the context and notes on what was assumed; a WizardError names the first bad value
     (as `--target` when `flag` is "--", as `target` otherwise)."""
     context = {k: v for k, v in given.items() if v not in (None, "", [])}
     notes = _complete_names(context, flag)
+    for key in CHECKED_AS_GIVEN:  # given empty on purpose is a mistake too: there is no default to fall back on
+        if given.get(key) is not None:
+            context[key] = PARAM_CHECKS[key](str(given[key]), flag + key.replace("_", "-"))
     if context.get("guid"):
         context["guid"] = check_guid(str(context["guid"]))
     servers = context.get("dns_servers") or []

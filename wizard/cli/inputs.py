@@ -10,12 +10,8 @@ import sys
 
 from wizard import WizardError
 from wizard.engine.interfaces import INTERFACES
-from wizard.engine.names import PARAM_CHECKS
 from wizard.files import read_regular
 from wizard.probes.base import DEFAULT_TIMEOUT
-
-# flags checked with the engine's own rules (wizard.engine.names.PARAM_CHECKS), as `check` checks key=value
-_CHECKED_FLAGS = ("interface", "proxy")
 
 
 def add_inputs(p: argparse.ArgumentParser) -> None:
@@ -74,19 +70,10 @@ def given_inputs(args: argparse.Namespace) -> tuple[str | None, dict[str, object
             raise WizardError(f"{args.log}: no known RPC error found in it (kind: {parsed.kind})")
         context, symptom = context_from(parsed), symptom or parsed.symptoms[0]
     given = {"target": args.target, "dest": args.dest, "forest": args.forest, "guid": args.guid,
-             "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None, **checked_flags(args)}
-    context.update({k: v for k, v in given.items() if v})
+             "hosts_file": args.hosts_file, "dns_servers": args.dns_server or None, "interface": args.interface,
+             "proxy": args.proxy}
+    # a flag given empty on purpose stays (diagnose.checked_context refuses an empty --interface or --proxy)
+    context.update({k: v for k, v in given.items() if v is not None})
     return symptom, context
-
-
-def checked_flags(args: argparse.Namespace) -> dict[str, str]:
-    """--interface as its UUID (a pasted endpoint list is compared by UUID), --proxy as a checked host name;
-    diagnose.checked_context does not know these keys, so they are checked here, naming the flag."""
-    checked = {}
-    for key in _CHECKED_FLAGS:
-        value = getattr(args, key, None)
-        if value is not None:
-            checked[key] = PARAM_CHECKS[key](value, f"--{key}")
-    return checked
 
 

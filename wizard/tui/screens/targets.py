@@ -13,7 +13,6 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from wizard import WizardError
 from wizard.engine.interfaces import INTERFACES, alias_of
 from wizard.engine.model import Symptom
-from wizard.engine.names import PARAM_CHECKS
 from wizard.probes.base import Credentials
 from wizard.tui import validators
 
@@ -40,10 +39,6 @@ FIELDS = {
 }
 
 
-# fields the engine's checked_context does not know: checked here with the engine's own rules, as the CLI does
-CHECKED_HERE = ("interface", "proxy")
-
-
 def _text(value: object) -> str:
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value or "")
 
@@ -53,11 +48,6 @@ def _shown(key: str, value: object) -> str:
     if key == "interface" and value:
         return alias_of(str(value)) or str(value)
     return _text(value)
-
-
-def checked_extras(given: dict[str, str]) -> dict[str, str]:
-    """`given` with the interface as its UUID and the proxy as a checked host; a WizardError names a bad one."""
-    return {**given, **{k: PARAM_CHECKS[k](given[k], k) for k in CHECKED_HERE if given.get(k)}}
 
 
 class TargetsScreen(Screen):
@@ -137,7 +127,7 @@ class TargetsScreen(Screen):
             timeout = float(values["timeout"]) if validators.Timeout().validate(values["timeout"]).is_valid else None
             if timeout is None:
                 raise WizardError("timeout must be 0.1 to 120 seconds")
-            given = checked_extras({**self._not_asked(), **{k: values[k] for k in FIELDS if values.get(k)}})
+            given = {**self._not_asked(), **{k: values[k] for k in FIELDS if values.get(k)}}
             self.app.begin(self.symptom.id, given, credentials, timeout)  # type: ignore[attr-defined]
         except WizardError as exc:
             self.query_one("#form-error", Static).update(Text(str(exc), "bold red"))
