@@ -10,11 +10,13 @@ import time
 
 import pytest
 
+from wizard.lab.topology import CLIENT_NS, PREFIX
+
 pytestmark = pytest.mark.lab
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", "rpcw-test", *args], capture_output=True, text=True, timeout=10).stdout
+    return subprocess.run(["tmux", "-L", f"{PREFIX}test", *args], capture_output=True, text=True, timeout=10).stdout
 
 
 def wait_for(text: str, seconds: float = 30) -> str:
@@ -39,11 +41,11 @@ def terminal():
 def test_prompts_for_the_symptom_and_a_masked_password(lab, fault, terminal):
     fault("ds-stopped")
     wizard = os.path.join(os.path.dirname(sys.executable), "rpc-wizard")
-    command = (f"ip netns exec rpcw-client {wizard} diagnose --symptom 0x6d9 --target {lab.hosts['DC2'].fqdn} "
+    command = (f"ip netns exec {CLIENT_NS} {wizard} diagnose --symptom 0x6d9 --target {lab.hosts['DC2'].fqdn} "
                f"--dest {lab.hosts['DC1'].fqdn} --dns-server {lab.dns_servers[0]} --timeout 2 "
                f"--user 'LAB\\Administrator'; echo EXIT=$?; sleep 60")
     env = {k: v for k, v in os.environ.items() if k != "RPC_WIZARD_PASSWORD"}
-    subprocess.run(["tmux", "-L", "rpcw-test", "new-session", "-d", "-s", "wizard", "-x", "160", "-y", "50",
+    subprocess.run(["tmux", "-L", f"{PREFIX}test", "new-session", "-d", "-s", "wizard", "-x", "160", "-y", "50",
                     command], check=True, env=env, timeout=10)
     screen = wait_for("Choose 1-2:")
     assert "ad-replication-1753" in screen and "domain-join-0x6d9" in screen

@@ -13,7 +13,7 @@ import pytest
 import wizard.lab as lab_api
 from tests.conftest import machine_traces
 from wizard.lab.netns import in_home_netns
-from wizard.lab.topology import ALL_NETNS, NETNS_ETC, NETNS_RUN, STATE_DIR
+from wizard.lab.topology import ALL_NETNS, EXCH1, NETNS_ETC, NETNS_RUN, PREFIX, STATE_DIR
 
 pytestmark = [pytest.mark.lab, pytest.mark.lab_teardown]
 
@@ -26,7 +26,7 @@ def _lab_processes() -> list[str]:
                 cmdline = fh.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "rpc-wizard-lab" in cmdline or "wizard.lab.listener" in cmdline:
+        if f"{STATE_DIR}/" in cmdline or (str(EXCH1.address) in cmdline and "wizard.lab.listener" in cmdline):
             found.append(f"{pid}: {cmdline}")
     return found
 
@@ -43,7 +43,7 @@ def test_down_leaves_nothing_behind(lab, lab_session):
             assert not any((NETNS_ETC / ns).exists() for ns in ALL_NETNS)
             with open("/proc/self/mountinfo") as fh:
                 mounts = [line.split()[4] for line in fh]
-            assert not [m for m in mounts if "rpcw" in m or "rpc-wizard-lab" in m]
+            assert not [m for m in mounts if PREFIX in m or f"{STATE_DIR}/" in m]
             if not (NETNS_RUN.is_dir() and os.listdir(NETNS_RUN)):  # no other namespaces in use
                 assert str(NETNS_RUN) not in mounts
             before = lab_session.traces_before

@@ -12,6 +12,7 @@ from wizard.lab.topology import (
     ADMIN_USER,
     ALL_NETNS,
     CLIENT_ADDRESS,
+    CLIENT_NS,
     DC1,
     DOMAIN,
     EXCH1,
@@ -114,7 +115,7 @@ def render_text(info: LabInfo) -> str:
         f"forest      {info.forest} (realm {info.realm}, NetBIOS domain {info.domain})",
         f"fault       {info.fault or 'none (healthy)'}",
         f"admin       {info.admin_user} / {info.admin_password}  (lab secret)",
-        f"client      {info.client_address} in namespace rpcw-client, DNS {', '.join(info.dns_servers)},"
+        f"client      {info.client_address} in namespace {CLIENT_NS}, DNS {', '.join(info.dns_servers)},"
         f" hosts file {info.client_hosts_file}",
         f"memory      {info.memory_mib:.0f} MiB (PSS of all lab processes)",
         "hosts:",

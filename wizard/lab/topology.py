@@ -6,6 +6,8 @@ namespaces: this machine's own network may sit in 192.0.2.0/24 with a real defau
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +19,23 @@ ADMIN_USER = "LAB\\Administrator"
 ADMIN_PASSWORD = "Wizard-Lab-2024!"
 
 SUBNET_PREFIX = 24
-CLIENT_NS = "rpcw-client"
-CLIENT_ADDRESS = "198.51.100.1"
-BRIDGE = "rpcw-br0"
 
-STATE_DIR = Path("/var/lib/rpc-wizard-lab")
+
+def _lab_id() -> str:
+    """RPCW_LAB=<letter or digit> names a second lab beside the default one (two developers, or two test
+    runs, on one machine). Its namespaces are separate, so it reuses the same addresses; one character
+    keeps every link name within Linux's 15."""
+    lab_id = os.environ.get("RPCW_LAB", "")
+    return lab_id if re.fullmatch(r"[a-z0-9]?", lab_id) else ""
+
+
+LAB_ID = _lab_id()
+PREFIX = f"rpcw{LAB_ID}-"  # every namespace, link and per-host file of this lab starts with it
+CLIENT_NS = f"{PREFIX}client"
+CLIENT_ADDRESS = "198.51.100.1"
+BRIDGE = f"{PREFIX}br0"
+
+STATE_DIR = Path("/var/lib/rpc-wizard-lab" + (f"-{LAB_ID}" if LAB_ID else ""))
 NETNS_ETC = Path("/etc/netns")
 NETNS_RUN = Path("/run/netns")
 
@@ -38,7 +52,7 @@ class HostSpec:
 
     @property
     def netns(self) -> str:
-        return f"rpcw-{self.name}"
+        return f"{PREFIX}{self.name}"
 
     @property
     def fqdn(self) -> str:
@@ -50,7 +64,7 @@ class HostSpec:
 
     @property
     def veth(self) -> str:  # peer end, enslaved to the bridge in the client namespace
-        return f"rpcw-{self.name}-p"
+        return f"{PREFIX}{self.name}-p"
 
     @property
     def dir(self) -> Path:
