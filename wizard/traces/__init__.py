@@ -39,7 +39,10 @@ def read_trace(path: str | Path) -> TraceResult:
             raise WizardError(f"{path} is not a regular file (a FIFO or a device): give a capture file")
         try:
             for packet in read_packets(fh, stats):
-                reader.feed(packet)
+                try:
+                    reader.feed(packet)
+                except Exception:  # noqa: BLE001 - one packet no decoder foresaw must not end the reading
+                    reader.unreadable += 1
         except CaptureError as exc:
             raise WizardError(f"{path}: {exc}") from None
         except OSError as exc:
@@ -55,6 +58,8 @@ def _skipped(stats, reader) -> list[str]:
         lines.append(f"{stats.truncated} packet(s) cut by the capture's snap length: what they lacked was not read")
     for link, count in sorted(stats.skipped_link.items()):
         lines.append(f"{count} packet(s) of link type {link}, which rpc-wizard does not read, were skipped")
+    if reader.unreadable:
+        lines.append(f"{reader.unreadable} packet(s) could not be decoded and were skipped")
     if reader.untracked:
         lines.append(f"{reader.untracked} connection(s) past the first {len(reader.conns)} were not followed")
     if reader.lost_streams:

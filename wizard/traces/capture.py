@@ -116,6 +116,10 @@ def _pcap_frames(fh: BinaryIO, head: bytes, stats: Stats) -> Iterator[tuple[floa
                 stats.note("the file ends inside a packet header: the last packet was skipped (truncated file)")
             return
         sec, frac, caplen, wire_len = record.unpack(hdr)
+        if not (sec or frac or caplen or wire_len):  # a run of zeros: a sparse or preallocated file, not packets
+            stats.note(f"the file holds only zeros after packet {stats.packets} (a sparse or damaged file): "
+                       "the rest was skipped")
+            return
         if caplen > MAX_BLOCK:
             stats.note(f"a packet record claims {caplen} bytes after packet {stats.packets}: the file is damaged "
                        "there, the rest was skipped")

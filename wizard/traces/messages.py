@@ -30,10 +30,10 @@ def dns(payload: bytes) -> DnsMessage | None:
     out = DnsMessage(msg.id, bool(msg.flags & 0x8000), q.name.to_text().rstrip(".").lower(),
                      dns.rdatatype.to_text(q.rdtype), dns.rcode.to_text(msg.rcode()))
     for rrset in msg.answer:
-        for rdata in rrset:
-            if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        for rdata in rrset:  # a damaged record comes back as GenericRdata, without these attributes
+            if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA) and hasattr(rdata, "address"):
                 out.addresses.append(rdata.address)
-            elif rrset.rdtype == dns.rdatatype.CNAME:
+            elif rrset.rdtype == dns.rdatatype.CNAME and hasattr(rdata, "target"):
                 out.cnames.append(rdata.target.to_text().rstrip(".").lower())
     return out
 

@@ -105,6 +105,7 @@ class TraceReader:
         self.kerberos: list[KerberosEvent] = []
         self.handed_out: set[tuple[str, int]] = set()  # (server, port) an endpoint mapper gave
         self.untracked = 0
+        self.unreadable = 0
         self.lost_streams = 0
         self.first_ts: float | None = None
         self.last_ts: float | None = None
