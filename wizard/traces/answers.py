@@ -202,3 +202,18 @@ def _same_interface(call: Call, params: dict) -> bool:
 
 _READERS = {"dns_host": _dns_host, "dns_cname": _dns_cname, "identity": _identity, "epm_map": _epm_map,
             "epm_transports": _epm_transports, "tcp_ports": _tcp_ports}
+
+
+def trace_only_walk(call: Call, flows, symptom: str = "rpc-unavailable-1722"):
+    """The 1722 tree (the RPC path itself) answered from the trace alone, as far as the trace goes: what the
+    wizard's RPC workflow picture is lit from when a trace is loaded."""
+    from wizard.engine.walk import Walk
+
+    walk = Walk(flows.flow(symptom), {"interface": DRS_UUID, **context_from(call)})
+    for _ in range(len(walk.flow.nodes)):
+        pending = walk.pending()
+        seen = answer(call, pending) if pending else None
+        if seen is None:
+            break
+        walk.apply(seen)
+    return walk
