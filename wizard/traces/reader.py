@@ -288,7 +288,7 @@ class TraceReader:
         entry.rcode, entry.addresses, entry.cnames = msg.rcode, msg.addresses, msg.cnames
 
     def _kdc(self, p: Packet, data: bytes) -> None:
-        found = messages.kerberos_error(data)
+        found = messages.kerberos_error(data, ROUTINE_KERBEROS)
         if found and found.code not in ROUTINE_KERBEROS and len(self.kerberos) < MAX_KERBEROS:
             self.kerberos.append(KerberosEvent(found.name, found.code, p.ts, p.src, p.dst, found.sname, found.realm))
 
