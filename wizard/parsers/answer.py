@@ -35,7 +35,7 @@ _NTDS_PARAMETERS = r"Services\\?NTDS\\?Parameters\s*$"
 def answer_from_paste(probe: str, text: str, params: dict) -> Answer | None:
     """`params` are what the node's check was asked about (its filled-in parameters): a paste about
     another host, address or port does not answer it."""
-    reader = _READERS.get(probe)
+    reader = READERS.get(probe)
     if reader is None or not isinstance(text, str):
         return None
     return reader(parse_text(text), params or {})
@@ -294,7 +294,7 @@ def _rpc_services(parsed: ParsedPaste, params: dict) -> Answer | None:
     return services.rpc_services(services.ServiceConfigs(sc["server"] or "the computer sc ran on", configs)).answer()
 
 
-_READERS: dict[str, Callable[[ParsedPaste, dict], Answer | None]] = {
+READERS: dict[str, Callable[[ParsedPaste, dict], Answer | None]] = {
     "epm_map": _epm_map, "epm_lookup": _epm_lookup, "tcp_ports": _tcp_ports, "dns_host": _dns_host,
     "dns_cname": _dns_cname, "identity": _identity, "ntds_guid": _ntds_guid, "ntds_lookup": _ntds_lookup,
     "rpc_port_config": _rpc_port_config, "epm_transports": _epm_transports, "client_protocols": _client_protocols,
