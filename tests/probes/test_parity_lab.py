@@ -33,7 +33,7 @@ from wizard.lab.provision import smb_conf
 from wizard.lab.runner import netns_argv
 from wizard.lab.topology import DC2, EXCH1, HostSpec
 from wizard.parsers.answer import READERS, answer_from_paste
-from wizard.probes.base import Session
+from wizard.probes.base import Credentials, Session
 from wizard.probes.run import run_probe
 from wizard.verdicts.declared import DECLARED
 from wizard.verdicts.ports import FILTERED, LISTENING, NOT_LISTENING
@@ -137,7 +137,10 @@ def reg_query(spec: HostSpec, key: str) -> str:
         return "\n".join(head + ["ERROR: The system was unable to find the specified registry key or value.", ""])
     lines = ["HKEY_LOCAL_MACHINE\\" + key.split("\\", 1)[1]]
     for block in proc.stdout.strip().split("\n\n"):
-        name = re.search(r"^Valuename\s*=\s*(.*)$", block, re.M).group(1)
+        named = re.search(r"^Valuename\s*=\s*(.*)$", block, re.M)
+        if not named:
+            continue  # a subkey's block (Keyname, Modtime), or an empty key
+        name = named.group(1)
         kind = re.search(r"^Type\s*=\s*(\S+)", block, re.M).group(1)
         data = [v.strip('"') for v in re.findall(r"^Value(?:\[\d+\])?\s*=\s*(.*)$", block, re.M)]
         text = "\\0".join(data) if kind == "REG_MULTI_SZ" else hex(int(data[0])) if kind == "REG_DWORD" else data[0]
@@ -163,6 +166,13 @@ def sc_qc(spec: HostSpec, names: tuple[str, ...]) -> str:
 @pytest.fixture
 def session(lab):
     return Session(timeout=TIMEOUT)
+
+
+@pytest.fixture
+def admin(lab):
+    """Signed in; a longer wait than the probe tests' own: SMB sign-in on a busy 2-core machine shared by
+    several labs has missed 2 s here, and parity is about outcomes, not time."""
+    return Session(timeout=6.0, credentials=Credentials(lab.admin_user, lab.admin_password))
 
 
 @pytest.mark.parametrize("fault_name", [None, "stale-a-record", "no-dns-record"])
