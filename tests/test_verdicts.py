@@ -74,9 +74,9 @@ def test_dns_host_not_found_only_when_every_deciding_server_says_so(per_server):
 def test_a_pasted_nslookup_is_judged_like_a_live_one(statuses):
     """The issue's disagreement: a paste said not-found on any single nxdomain. Now every server pasted must."""
     servers = [f"192.0.2.{10 + i}" for i in range(len(statuses))]
-    pasted = {s: {"A+AAAA": dns.DnsReply(st_)} for s, st_ in zip(servers, statuses)}
+    pasted = {s: {"A+AAAA": dns.DnsReply(st_)} for s, st_ in zip(servers, statuses, strict=True)}
     live = {s: {"A": dns.DnsReply(st_), "AAAA": dns.DnsReply("nodata" if st_ != "timeout" else "timeout")}
-            for s, st_ in zip(servers, statuses)}
+            for s, st_ in zip(servers, statuses, strict=True)}
     one = dns.dns_host(dns.HostLookup("dc9.lab.example", pasted, tuple(servers))).outcome
     other = dns.dns_host(dns.HostLookup("dc9.lab.example", live, dns.deciding(servers))).outcome
     assert one == other == ("error" if "timeout" in statuses else "not-found")

@@ -12,6 +12,7 @@ pasted (each is one the failing computer asked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,9 +114,9 @@ def _no_record(replies: dict[str, DnsReply]) -> bool:
     return "nxdomain" in statuses or bool(statuses) and all(s in NO_RECORD for s in statuses)
 
 
-def _said_none(seen: dict[str, Any], no_record) -> tuple[list[str], list[str]]:
-    said = [s for s, r in seen.items() if no_record(r)]
-    return said, [s for s in seen if s not in said]
+def _said_none(seen: dict[str, Any], no_record: Callable[[Any], bool]) -> list[str]:
+    """The servers that answered that there is no such record."""
+    return [s for s, r in seen.items() if no_record(r)]
 
 
 def _conflicts(servers: dict[str, dict[str, DnsReply]]) -> list[str]:
@@ -148,7 +149,7 @@ def dns_host(seen: HostLookup) -> Verdict:
         return _from_file(seen, evidence, dns_addresses)
     if dns_addresses:
         return _from_dns(seen, evidence, dns_addresses, conflicts)
-    said_none, _ = _said_none(seen.servers, _no_record)
+    said_none = _said_none(seen.servers, _no_record)
     unanswered = [s for s in seen.deciding if s not in said_none]
     if said_none and not unanswered:
         return Verdict("not-found", f"{host} has no A/AAAA record and no hosts-file entry "
@@ -203,7 +204,7 @@ def dns_cname(seen: AliasLookup) -> Verdict:
             return Verdict("matches-target", f"{name} -> {targets[0]}, the intended DC.", evidence, facts)
         return Verdict("other-host", f"{name} -> {', '.join(targets)}, not {target or 'the intended DC'}.",
                        evidence, facts)
-    said_none, _ = _said_none(seen.servers, lambda r: r.status in NO_RECORD)
+    said_none = _said_none(seen.servers, lambda r: r.status in NO_RECORD)
     unanswered = [s for s in seen.deciding if s not in said_none]
     if said_none and not unanswered:
         return Verdict("missing", f"{name} does not exist in DNS ({statuses}).", evidence)

@@ -5,7 +5,7 @@ port (000, KB 224196; 002). The rules themselves are in rpc_internet.py and regi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wizard.verdicts.registry_rules import (
     EXCHANGE_PORTS,
@@ -46,7 +46,6 @@ class FixedPortRead:
     range_from: str
     listening: bool | None = None  # None: not known (a paste cannot connect)
     drs_port: int | None = None  # the port the endpoint mapper gives DRS
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def listed(value: object) -> list[str] | None:
@@ -95,8 +94,7 @@ def ntds_port(seen: FixedPortRead) -> Verdict:
     outcome, why = judge_fixed_port(seen.port, bool(seen.listening), seen.drs_port, seen.low, seen.high,
                                     seen.range_from)
     evidence = {"read_on": seen.read_on, "fixed_port": seen.port, "listening": seen.listening,
-                "drs_port": seen.drs_port, "dynamic_range": f"{seen.low}-{seen.high}", "range_from": seen.range_from,
-                **seen.extra}
+                "drs_port": seen.drs_port, "dynamic_range": f"{seen.low}-{seen.high}", "range_from": seen.range_from}
     if seen.listening is None and outcome in ("in-range", "outside-range") and isinstance(seen.port, int):
         why += (f" Whether another process holds TCP {seen.port} was not seen: run netstat -ano on the DC, "
                 "or the check live.")
