@@ -103,8 +103,9 @@ def dn_server(dn: str) -> str | None:
 
 
 def lines_with(text: str, words: Iterable[str]) -> str:
-    """The lines of `text` that hold any of `words`, in order, joined: str.find runs at memory speed, so a
-    slow pattern is then run over these lines only, not over a whole 60 MB paste."""
+    """The lines of `text` that hold any of `words`, each with the line after it (a message wrapped at the
+    console's width), in order, joined: str.find runs at memory speed, so a slow pattern is then run over
+    these lines only, not over a whole 60 MB paste."""
     starts: set[int] = set()
     for word in words:
         i = text.find(word)
@@ -112,8 +113,14 @@ def lines_with(text: str, words: Iterable[str]) -> str:
             starts.add(text.rfind("\n", 0, i) + 1)
             end = text.find("\n", i)
             i = text.find(word, end) if end >= 0 else -1
-    lines = []
+    parts, last = [], -1
     for start in sorted(starts):
         end = text.find("\n", start)
-        lines.append(text[start:end if end >= 0 else len(text)])
-    return "\n".join(lines)
+        end = text.find("\n", end + 1) if end >= 0 else -1  # the end of the line after
+        end = end if end >= 0 else len(text)
+        if start < last:  # this line was the one after the previous: go on from there
+            start = last
+        if start < end:
+            parts.append(text[start:end])
+            last = end
+    return "\n".join(parts)

@@ -51,7 +51,7 @@ READERS: tuple[tuple[ModuleType, tuple[str, ...]], ...] = (
     (regquery, ("HKEY_", "HKLM", "HKCU", "query", "REG_")),
     (sc, ("SERVICE_NAME", "[SC]", "sc ", "sc.exe")),
     (powershell, (" : ", "CategoryInfo", "FullyQualifiedErrorId")),
-    (nltest, ("nltest", "NLTEST", "I_NetLogonControl", "Trusted DC", "Trust Verification", "parent domain failed")),
+    (nltest, ("nltest", "NLTEST", "I_NetLogonControl", "Trusted DC", "Trust Verification", "failed: Status =")),
     (netdom, ("netdom", "NETDOM", "Netdom")),
     (rpchttp, ("rpcping", "RPCPing", "RPCPING", "Completed ", "RPC_IN_DATA", "RPC_OUT_DATA", "rpcproxy", "RpcProxy",
                "RPC Error", "ExRCA", "Connectivity Analyzer", "connectivity", "endpoint with identity")),

@@ -41,14 +41,15 @@ _CLASSES = (
     r"\bHost\s+" + _NAME + r"\s+couldn't be resolved",
     r"(?i:error from the server)\s+(?:[A-Za-z]+/)?" + _NAME,
     r"(?i:The target name used was)\s+[A-Za-z]+/" + _NAME,
-    r"(?i:unable to communicate with the computer|when we were trying to reach)\s+" + _NAME,
+    r"(?i:unable to communicate with the computer|when we were trying to reach|from machine"
+    r"|Retrieving endpoint list from)\s+" + _NAME,
 )
 _HOSTS = re.compile("|".join(f"(?:{c})" for c in _CLASSES).replace("(?P<h>", "("), re.M)
 # every class has one of these literal anchors, as the tools print them
 ANCHORS = ("\\", ":600", ":593", "-ComputerName", "-computername", "-cn ", ":String)", "computer ", "remote server",
            "/server:", "/s:", "/SERVER:", "/Server:", "netdom", "NETDOM", "rpcping", "RPCPing", "RpcProxy=",
            "connectivity to server", "proxy server:", "Exchange server:", "couldn't be resolved", "from the server",
-           "target name used", "trying to reach")
+           "target name used", "trying to reach", "from machine", "endpoint list from")
 # words that look like names after these anchors but are not computers
 _NOT_HOSTS = {"string", "localhost", "netlogon", "sysvol", "windows", "system32", "users", "program", "temp",
               "the", "a", "an", "with", "failed", "share", "server", "computer", "n", "r", "t"}

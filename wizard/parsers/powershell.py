@@ -25,6 +25,7 @@ _ERROR_ID = re.compile(r"FullyQualifiedErrorId\s*:\s*([^,\s]+)")
 _COMPUTER = re.compile(r"(?:-ComputerName|-cn)\s+['\"]?([A-Za-z0-9][\w.-]*)", re.I)
 _NAMED = re.compile(r"(?:the computer|remote server)\s+([A-Za-z0-9][\w.-]*)\s+(?:with|failed)|^\[([\w.-]+)\] Connecting",
                     re.I | re.M)
+_RECORD_WORDS = ("CategoryInfo", "Exception", "Connecting to remote server", "error message")
 _BODY = 2000  # characters of one record after its first line
 
 
@@ -34,7 +35,7 @@ def parse(text: str) -> list[Found]:
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else min(len(text), m.end() + _BODY)
         body = text[m.start():min(end, m.end() + _BODY)]
-        if "CategoryInfo" not in body and "Exception" not in body and not codes_in(m.group(2)):
+        if not any(w in body for w in _RECORD_WORDS) and not codes_in(m.group(2)):
             continue  # "Name : value" of Format-List output, not an error record
         records.append(_record(m.group(1), m.group(2), body, text[max(0, m.start() - 600):m.start()]))
     if not records:
