@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,25 +103,77 @@ def dn_server(dn: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def lines_with(text: str, words: Iterable[str]) -> str:
-    """The lines of `text` that hold any of `words`, each with the line after it (a message wrapped at the
-    console's width), in order, joined: str.find runs at memory speed, so a slow pattern is then run over
-    these lines only, not over a whole 60 MB paste."""
-    starts: set[int] = set()
+@dataclass
+class Picked:
+    """Some lines of a paste, joined, and where each came from: `at(pos)` maps a position back."""
+
+    text: str
+    starts: list[int]  # where each piece starts in `text`
+    origins: list[int]  # where the same piece starts in the paste
+
+    def at(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        return self.origins[i] + pos - self.starts[i] if i >= 0 else pos
+
+
+def pick(text: str, words: Iterable[str], before: int = 0, after: int = 1) -> Picked:
+    """The lines of `text` that hold any of `words`, each with `before` lines above it and `after` below (a
+    message wrapped at the console's width, a record's next fields), in order, overlapping windows merged:
+    str.find runs at memory speed, so a slow pattern or a Python loop then sees these lines only, not a whole
+    60 MB paste. Pieces that were not adjacent are joined by a newline."""
+    hits: set[int] = set()
     for word in words:
         i = text.find(word)
         while i >= 0:
-            starts.add(text.rfind("\n", 0, i) + 1)
+            hits.add(text.rfind("\n", 0, i) + 1)
             end = text.find("\n", i)
             i = text.find(word, end) if end >= 0 else -1
-    parts, last = [], -1
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        end = text.find("\n", end + 1) if end >= 0 else -1  # the end of the line after
-        end = end if end >= 0 else len(text)
-        if start < last:  # this line was the one after the previous: go on from there
-            start = last
-        if start < end:
+    parts: list[str] = []
+    picked = Picked("", [], [])
+    at = last = previous = 0
+    for hit in sorted(hits):
+        if hit < last:  # inside the window before: that window now ends `after` lines past this line
+            end = _lines_after(text, last, text.count("\n", previous, hit) - 1) if after else last
+            if end > last:
+                parts.append(text[last:end])
+                at += end - last
+                last = end
+            previous = hit
+            continue
+        previous = hit
+        start = hit
+        for _ in range(before):
+            if start <= last or start == 0:
+                break
+            start = text.rfind("\n", 0, start - 1) + 1
+        start = max(start, last)
+        end = _lines_after(text, hit, after)
+        if parts and start == last:  # adjacent to the window before: one piece
             parts.append(text[start:end])
-            last = end
-    return "\n".join(parts)
+        else:
+            if parts:
+                parts.append("\n")
+                at += 1
+            picked.starts.append(at)
+            picked.origins.append(start)
+            parts.append(text[start:end])
+        at += end - start
+        last = end
+    picked.text = "".join(parts)
+    return picked
+
+
+def _lines_after(text: str, line: int, after: int) -> int:
+    """The end (past its newline) of the `after`-th line below the line starting at `line` (-1: `line` itself
+    is where it ends)."""
+    end = line
+    for _ in range(after + 1):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return len(text)
+    return end
+
+
+def lines_with(text: str, words: Iterable[str]) -> str:
+    """The text of pick(text, words)."""
+    return pick(text, words).text

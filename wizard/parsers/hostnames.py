@@ -20,36 +20,35 @@ from __future__ import annotations
 
 import re
 
-from wizard.parsers.common import host, lines_with, unique
+from wizard.parsers.common import host, pick, unique
 
-_NAME = r"(?P<h>[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)"
-_DOTTED = r"(?P<h>[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})+)"
-_CLASSES = (
+_NAME = r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)"
+_DOTTED = r"([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})+)"
+# (the literal words a class needs on its line, its pattern): each pattern starts with its literal, so it runs
+# at the regex engine's fast literal search, and only over the lines holding one of its words (common.pick)
+_CLASSES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple((words, re.compile(rx, re.M)) for words, rx in (
     # UNC: two backslashes, or one before a share or a dotted name; not after a drive letter, a word or a %VAR%
-    r"(?:(?<![\w:%\\])\\\\" + _NAME + r"|(?<![\w:%\\$])\\" + _DOTTED + r"(?=\.?[\s,)'\"]|$)"
-    r"|(?<![\w:%\\$])\\" + _NAME + r"(?=\\(?:netlogon|sysvol|ipc\$|admin\$|c\$)))",
-    r"(?:endpoint with identity:\s*)?\b" + _NAME + r":(?:600[124]|593)\b",
-    r"(?i:-ComputerName|-cn)\s+['\"]?" + _NAME,
-    r"\(" + _NAME + r":String\)",
-    r"(?i:the computer|remote server)\s+" + _NAME + r"\s+(?i:with|failed)",
-    r"^\s*\[" + _NAME + r"\] Connecting to remote server",
-    r"(?i:/server:|/s:)\s*\\{0,2}" + _NAME,
-    r"(?i:\bnetdom(?:\.exe)?\s+(?:join|verify|reset|resetpwd|remove|move|renamecomputer|trust)\s+)" + _NAME,
-    r"(?i:\brpcping(?:\.exe)?\b[^\n]{0,120}?\s[-/]s\s+)" + _NAME,
-    r"(?i:RpcProxy=)" + _NAME,
-    r"(?i:connectivity to server|RPC proxy server:|Exchange server:)\s+" + _NAME,
-    r"\bHost\s+" + _NAME + r"\s+couldn't be resolved",
-    r"(?i:error from the server)\s+(?:[A-Za-z]+/)?" + _NAME,
-    r"(?i:The target name used was)\s+[A-Za-z]+/" + _NAME,
-    r"(?i:unable to communicate with the computer|when we were trying to reach|from machine"
-    r"|Retrieving endpoint list from)\s+" + _NAME,
-)
-_HOSTS = re.compile("|".join(f"(?:{c})" for c in _CLASSES).replace("(?P<h>", "("), re.M)
-# every class has one of these literal anchors, as the tools print them
-ANCHORS = ("\\", ":600", ":593", "-ComputerName", "-computername", "-cn ", ":String)", "computer ", "remote server",
-           "/server:", "/s:", "/SERVER:", "/Server:", "netdom", "NETDOM", "rpcping", "RPCPing", "RpcProxy=",
-           "connectivity to server", "proxy server:", "Exchange server:", "couldn't be resolved", "from the server",
-           "target name used", "trying to reach", "from machine", "endpoint list from")
+    (("\\",), r"\\(?<![\w:%\\]\\)(?:\\" + _NAME + r"|" + _DOTTED + r"(?=\.?[\s,)'\"]|$)"
+              r"|" + _NAME + r"(?=\\(?:netlogon|sysvol|ipc\$|admin\$|c\$|NETLOGON|SYSVOL)))"),
+    ((":600", ":593"), r"\b" + _NAME + r":(?:600[124]|593)\b"),
+    (("-ComputerName", "-computername", "-computerName", "-cn "), r"-(?:[Cc]omputer[Nn]ame|cn)\s+['\"]?" + _NAME),
+    ((":String)",), r"\(" + _NAME + r":String\)"),
+    (("computer ", "remote server "), r"(?:the computer|remote server)\s+" + _NAME + r"\s+(?:with|failed)"),
+    (("] Connecting",), r"^\s*\[" + _NAME + r"\] Connecting to remote server"),
+    (("/server:", "/s:", "/SERVER:", "/Server:", "/S:"), r"/(?:[Ss]erver|SERVER|[sS]):\s*\\{0,2}" + _NAME),
+    (("netdom", "NETDOM", "Netdom"), r"[Nn][Ee][Tt][Dd][Oo][Mm](?:\.exe)?\s+(?:join|verify|reset|resetpwd|remove|move"
+                                     r"|renamecomputer|trust|JOIN|VERIFY|RESET|RESETPWD|REMOVE|MOVE|TRUST)\s+" + _NAME),
+    (("rpcping", "RPCPing", "RPCPING"), r"(?:rpcping|RPCPing|RPCPING)(?:\.exe)?\b[^\n]{0,120}?\s[-/]s\s+" + _NAME),
+    (("RpcProxy=",), r"RpcProxy=" + _NAME),
+    (("connectivity to server", "proxy server:", "Exchange server:"),
+     r"(?:connectivity to server|RPC proxy server:|Exchange server:)\s+" + _NAME),
+    (("couldn't be resolved",), r"Host\s+" + _NAME + r"\s+couldn't be resolved"),
+    (("from the server",), r"from the server\s+(?:[A-Za-z]+/)?" + _NAME),
+    (("target name used",), r"target name used was\s+[A-Za-z]+/" + _NAME),
+    (("communicate with the computer", "trying to reach", "from machine", "endpoint list from"),
+     r"(?:communicate with the computer|when we were trying to reach|from machine|Retrieving endpoint list from)"
+     r"\s+" + _NAME),
+))
 # words that look like names after these anchors but are not computers
 _NOT_HOSTS = {"string", "localhost", "netlogon", "sysvol", "windows", "system32", "users", "program", "temp",
               "the", "a", "an", "with", "failed", "share", "server", "computer", "n", "r", "t"}
@@ -57,15 +56,11 @@ _NOT_HOSTS = {"string", "localhost", "netlogon", "sysvol", "windows", "system32"
 
 def hosts_in(text: str) -> list[str]:
     """Every host a known class names in the text, in order, each once (case-insensitive)."""
-    found = []
-    for m in _HOSTS.finditer(lines_with(text, ANCHORS)):
-        name = next((g for g in _groups(m) if g), "")
-        name = name.rstrip(".$")
-        if name.lower() not in _NOT_HOSTS and not name.isdigit() and host(name):
-            found.append(name)
-    return unique(found)
-
-
-def _groups(m: re.Match[str]) -> list[str]:
-    """The host of whichever class matched: the combined regex numbers each class's group in turn."""
-    return [g for g in m.groups() if g]
+    found: list[tuple[int, str]] = []
+    for words, rx in _CLASSES:
+        picked = pick(text, words)
+        for m in rx.finditer(picked.text):
+            name = next((g for g in m.groups() if g), "").rstrip(".$")
+            if name.lower() not in _NOT_HOSTS and not name.isdigit() and host(name):
+                found.append((picked.at(m.start()), name))
+    return unique(name for _, name in sorted(found))

@@ -25,21 +25,24 @@ PORT_CONFIG = "rpc-port-config-87"
 _REPLICATION_KINDS = {"dcdiag", "repadmin-showrepl", "repadmin-replsum", "repadmin-syncall", "repadmin-showrepl-csv"}
 _EXCHANGE_KINDS = {"rpcproxy-log", "rpcping", "connectivity-analyzer"}
 _REPLICATION_EVENTS = {1655, 1925, 1265, 1311, 1864, 2087, 2088}
-_REPLICATION_WORDS = re.compile(r"replicat|naming context|directory partition|Check Replication Topology"
-                                r"|DsBindWithSpnEx|NTDS", re.I)
-_JOIN_WORDS = re.compile(r"netsetup|NetpDoDomainJoin|domain join|\bjoin(?:ing)?\b[^.\n]{0,40}\bdomain|Add-Computer"
-                         r"|netdom join", re.I)
-_EXCHANGE_WORDS = re.compile(r"\b600[124]\b|RPCPing|Outlook Anywhere|RPC over HTTP|Rpcproxy|ValidPorts"
-                             r"|Remote Connectivity Analyzer|\bExchange (?:Server|20\d\d)|Microsoft Exchange"
-                             r"|MSExchange|RPC Error:\s*6ba", re.I)
-_RPC_WORDS = re.compile(r"\bRPC\b|Netlogon|endpoint|Rpc\\?Internet|AuthZ|5820", re.I)
-_PARAMETER = re.compile(r"the parameter is incorrect", re.I)
-_KERBEROS = re.compile(r"KRB_AP_ERR_MODIFIED", re.I)
+# context words, lowercase: looked for with str.find in the lowercased paste (a case-insensitive regex over a
+# 60 MB paste is slow)
+_REPLICATION_WORDS = ("replicat", "naming context", "directory partition", "dsbindwithspnex", "ntds")
+_JOIN_WORDS = ("netsetup", "netpdodomainjoin", "domain join", "add-computer", "netdom join")
+_JOIN_DOMAIN = re.compile(r"\bjoin(?:ing)?\b[^.\n]{0,40}\bdomain")  # "joining the computer to the domain"
+_EXCHANGE_WORDS = ("rpcping", "outlook anywhere", "rpc over http", "rpcproxy", "validports",
+                   "remote connectivity analyzer", "exchange server", "microsoft exchange", "msexchange",
+                   "rpc error: 6ba", "rpc error:6ba")
+_EXCHANGE_PORTS = re.compile(r"(?<![\w.])600[124]\b|\bexchange 20\d\d")
+_RPC_WORDS = ("rpc", "netlogon", "endpoint", "authz", "5820")
+_PARAMETER = "the parameter is incorrect"
+_KERBEROS = "krb_ap_err_modified"
 # contexts in which an RPC-looking code is not an RPC endpoint fault of the computer named
-_INSTALLER = re.compile(r"Windows Installer|Custom action|msiexec|\.msi\b|MSI \(", re.I)
-_FIREWALL = re.compile(r"INetFwRules|NetFw\w*|WindowsFirewall|Windows Firewall service|MpsSvc|advfirewall", re.I)
-_STOPPED = re.compile(r"(?:network logon|Netlogon) service (?:was|is|has) not (?:been )?(?:started|running)"
-                      r"|ERROR_SERVICE_NOT_ACTIVE|service has not been started", re.I)
+_INSTALLER = ("windows installer", "custom action", "msiexec", ".msi ", ".msi\n", "msi (")
+_FIREWALL = ("inetfwrules", "netfw", "windowsfirewall", "windows firewall service", "mpssvc", "advfirewall")
+_STOPPED = ("network logon service was not started", "netlogon service is not started",
+            "netlogon service was not started", "netlogon service has not been started", "error_service_not_active",
+            "service has not been started")
 _STOPPED_CODES = {1792, 1062}  # ERROR_NETLOGON_NOT_STARTED, ERROR_SERVICE_NOT_ACTIVE
 _NEAR = 1500  # characters: a setup step's stack trace or an installer message sits this close to its code
 _RPC_CODES = {1753, 1722, 1720, 1726, 1727, -2146893022, 87}
@@ -58,45 +61,72 @@ def suggest(errors: list[int], kinds: list[str], events: list[int], text: str,
             where: dict[int, int] | None = None) -> tuple[list[str], dict[str, Any]]:
     """(symptom ids best first, the explanation of the first: line, code, context, second choice, weak ones)."""
     where = where or {}
-    choices = [c for code in errors for c in _for_code(code, kinds, text, where.get(code, -1))]
-    if m := _KERBEROS.search(text):
-        choices.append(Choice(WRONG_PRINCIPAL, None, m.start(), "Kerberos KRB_AP_ERR_MODIFIED (event 4): the "
+    low = _Lower(text)
+    choices = [c for code in errors for c in _for_code(code, kinds, low, where.get(code, -1))]
+    if (at := low.text.find(_KERBEROS)) >= 0:
+        choices.append(Choice(WRONG_PRINCIPAL, None, at, "Kerberos KRB_AP_ERR_MODIFIED (event 4): the "
                               "server could not decrypt a ticket made for another account's key"))
-    elif 4 in events and "kerberos" in text.lower():
+    elif 4 in events and "kerberos" in low.text:
         choices.append(Choice(WRONG_PRINCIPAL, None, -1, "Kerberos event 4"))
     if 5820 in events:
         choices.append(Choice(PORT_CONFIG, None, -1, "Netlogon event 5820: the AuthZ RPC interface could not be added"))
-    _demote(choices, errors, text)
+    _demote(choices, errors, low)
     sure = [c for c in choices if not c.weak]
     symptoms = list(dict.fromkeys(c.symptom for c in sure))
     return symptoms, _explain(sure, [c for c in choices if c.weak], text)
 
 
-def _for_code(code: int, kinds: list[str], text: str, pos: int) -> list[Choice]:
+class _Lower:
+    """The paste lowercased once, and what each context question found in it (asked once per paste)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.lower()
+        self._said: dict[str, str | None] = {}
+
+    def first(self, name: str, words: tuple[str, ...], rx: re.Pattern[str] | None = None) -> str | None:
+        """The first of `words` in the paste (or what `rx` finds), as written there; None if none is."""
+        if name not in self._said:
+            hit = next((w for w in words if w in self.text), None)
+            if hit is None and rx is not None and (m := rx.search(self.text)):
+                hit = m.group(0)
+            self._said[name] = hit
+        return self._said[name]
+
+    def places(self, words: tuple[str, ...]) -> list[int]:
+        found = []
+        for word in words:
+            i = self.text.find(word)
+            while i >= 0:
+                found.append(i)
+                i = self.text.find(word, i + 1)
+        return sorted(found)
+
+
+def _for_code(code: int, kinds: list[str], low: _Lower, pos: int) -> list[Choice]:
     replication_kind = sorted(_REPLICATION_KINDS & set(kinds))
     if code == 1753:
-        join = _JOIN_WORDS.search(text) or ("netsetup-log" in kinds)
+        join = low.first("join", _JOIN_WORDS, _JOIN_DOMAIN) or ("netsetup-log" in kinds)
         if join and not replication_kind:
             return [Choice(DOMAIN_JOIN, code, pos, _said("a domain join", join))]
-        words = replication_kind or _REPLICATION_WORDS.search(text)
+        words = replication_kind or low.first("replication", _REPLICATION_WORDS)
         if words:
             return [Choice(REPLICATION, code, pos, _said("replication", words))]
         # with nothing to tell them apart, replication is the likelier reading; the join is a close second
         return [Choice(REPLICATION, code, pos, "no replication or join words: replication is the likelier"),
                 Choice(DOMAIN_JOIN, code, pos, "1753 in a domain join (netsetup.log) reads the same")]
     if code == -2146893022:
-        words = replication_kind or _REPLICATION_WORDS.search(text)
+        words = replication_kind or low.first("replication", _REPLICATION_WORDS)
         first = Choice(WRONG_PRINCIPAL, code, pos, "SEC_E_WRONG_PRINCIPAL")
         return [first] + ([Choice(REPLICATION, code, pos, _said("replication", words))] if words else [])
     if code == 1722:
-        exchange = sorted(_EXCHANGE_KINDS & set(kinds)) or _EXCHANGE_WORDS.search(text)
+        exchange = sorted(_EXCHANGE_KINDS & set(kinds)) or low.first("exchange", _EXCHANGE_WORDS, _EXCHANGE_PORTS)
         rpc = Choice(RPC_UNAVAILABLE, code, pos, "the RPC server did not answer")
         return [Choice(EXCHANGE, code, pos, _said("Exchange RPC over HTTP", exchange)), rpc] if exchange else [rpc]
     if code == 1720:
         return [Choice(ENDPOINT_CREATE, code, pos, "RPC_S_CANT_CREATE_ENDPOINT: a fixed port already taken")]
     if code == 87:
-        rpc = _RPC_WORDS.search(text)
-        if rpc or not _PARAMETER.search(text):  # the bare message is too common to mean RPC on its own
+        rpc = low.first("rpc", _RPC_WORDS)
+        if rpc or _PARAMETER not in low.text:  # the bare message is too common to mean RPC on its own
             return [Choice(PORT_CONFIG, code, pos, _said("the RPC configuration", rpc) if rpc else "error 87")]
     return []
 
@@ -105,25 +135,25 @@ def _said(what: str, evidence: object) -> str:
     """`replication (repadmin-showrepl)` or `Exchange RPC over HTTP ("6001")`: the words that decided."""
     if isinstance(evidence, list):
         return f"{what} ({', '.join(evidence)})"
-    if isinstance(evidence, re.Match):
-        return f'{what} ("{evidence.group(0)}")'
+    if isinstance(evidence, str):
+        return f'{what} ("{evidence}")'
     return what
 
 
-def _demote(choices: list[Choice], errors: list[int], text: str) -> None:
+def _demote(choices: list[Choice], errors: list[int], low: _Lower) -> None:
     """Codes met outside an RPC context: an installer, a firewall-rule setup step, a local service not started."""
-    stopped = _STOPPED.search(text) or next((c for c in errors if c in _STOPPED_CODES), None)
+    stopped = low.first("stopped", _STOPPED) or next((c for c in errors if c in _STOPPED_CODES), None)
     near: dict[str, list[int]] = {}
     for choice in choices:
         if choice.code not in _RPC_CODES:
             continue
-        near = near or {name: [m.start() for m in rx.finditer(text)] for name, rx in
+        near = near or {name: low.places(words) for name, words in
                         (("a Windows Installer package", _INSTALLER), ("a setup step adding a firewall rule", _FIREWALL))}
         for name, places in near.items():
             if choice.pos >= 0 and _close(places, choice.pos):
                 choice.weak = f"the code comes from {name}, not from an RPC call"
         if stopped and choice.symptom in (RPC_UNAVAILABLE, REPLICATION, DOMAIN_JOIN, EXCHANGE) and not choice.weak:
-            said = stopped.group(0) if isinstance(stopped, re.Match) else f"error {stopped}"
+            said = stopped if isinstance(stopped, str) else f"error {stopped}"
             choice.weak = f'a local service is not started ("{said}"): no RPC endpoint fault'
 
 
