@@ -7,9 +7,9 @@ from itertools import pairwise
 
 from wizard import WizardError
 
-MAX_BYTES = 5 * 1024 * 1024  # a dcdiag /v of a big forest is well under this; more is not a paste
+MAX_BYTES = 64 * 1024 * 1024  # `dcdiag /e /v /c` of a large forest runs to tens of MB; more is not a paste
 MAX_CHARS = MAX_BYTES
-LIMIT = f"{MAX_BYTES:,} bytes (5 MiB)"
+LIMIT = f"{MAX_BYTES:,} bytes ({MAX_BYTES // 2**20} MiB)"
 
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 _QUOTES = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)

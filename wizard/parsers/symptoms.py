@@ -14,6 +14,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.engine.untrusted import clean
+
 REPLICATION = "ad-replication-1753"
 DOMAIN_JOIN = "domain-join-0x6d9"
 RPC_UNAVAILABLE = "rpc-unavailable-1722"
@@ -182,3 +184,21 @@ def _line(text: str, pos: int) -> dict[str, Any]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return {"line_no": text.count("\n", 0, pos) + 1, "line": text[start:end if end >= 0 else len(text)].strip()[:300]}
+
+
+def explain(why: dict[str, Any]) -> list[str]:
+    """The choice in words, for `parse` and the paste screen: which line, code and context picked the symptom,
+    the second choice, and the codes offered only weakly. Pasted text is shown without control characters."""
+    if not why.get("symptom"):
+        lines = ["no RPC symptom recognised"]
+    else:
+        code = f" (code {why['code']})" if why.get("code") is not None else ""
+        lines = [f"{why['symptom']}{code}, because: {why['context']}"]
+        if why.get("line"):
+            lines.append(f"  line {why['line_no']}: {clean(why['line'], 160)}")
+        if second := why.get("second"):
+            lines.append(f"  second choice: {second['symptom']} ({second['context']})")
+    for weak in why.get("weak", []):
+        where = f" (line {weak['line_no']})" if weak.get("line_no") else ""
+        lines.append(f"  weak choice: {weak['symptom']}{where}: {weak['why']}")
+    return lines
