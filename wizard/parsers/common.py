@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wizard.engine.names import is_valid_address, is_valid_host
@@ -38,6 +39,7 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=4096)  # a paste names the same few computers thousands of times
 def host(text: str | None) -> str | None:
     """A host name or address from a paste, or None for placeholders (`<DC Name>`) and junk."""
     if not text:
@@ -116,62 +118,61 @@ class Picked:
         return self.origins[i] + pos - self.starts[i] if i >= 0 else pos
 
 
-def pick(text: str, words: Iterable[str], before: int = 0, after: int = 1) -> Picked:
+class LineIndex:
+    """Where each line of a text starts: built once per paste, shared by every reader's pick."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i = text.find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.starts = starts
+
+    def line(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def end(self, line: int) -> int:
+        """Where line `line` ends, its newline included (the text's end for the last line)."""
+        return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+
+
+def pick(text: str | LineIndex, words: Iterable[str], before: int = 0, after: int = 1) -> Picked:
     """The lines of `text` that hold any of `words`, each with `before` lines above it and `after` below (a
     message wrapped at the console's width, a record's next fields), in order, overlapping windows merged:
     str.find runs at memory speed, so a slow pattern or a Python loop then sees these lines only, not a whole
-    60 MB paste. Pieces that were not adjacent are joined by a newline."""
+    60 MB paste. Pieces that were apart in the paste are joined by a blank line. Give a LineIndex to pick
+    from the same paste several times."""
+    index = text if isinstance(text, LineIndex) else LineIndex(text)
+    text = index.text
     hits: set[int] = set()
     for word in words:
         i = text.find(word)
         while i >= 0:
-            hits.add(text.rfind("\n", 0, i) + 1)
-            end = text.find("\n", i)
-            i = text.find(word, end) if end >= 0 else -1
-    parts: list[str] = []
-    picked = Picked("", [], [])
-    at = last = previous = 0
-    for hit in sorted(hits):
-        if hit < last:  # inside the window before: that window now ends `after` lines past this line
-            end = _lines_after(text, last, text.count("\n", previous, hit) - 1) if after else last
-            if end > last:
-                parts.append(text[last:end])
-                at += end - last
-                last = end
-            previous = hit
-            continue
-        previous = hit
-        start = hit
-        for _ in range(before):
-            if start <= last or start == 0:
-                break
-            start = text.rfind("\n", 0, start - 1) + 1
-        start = max(start, last)
-        end = _lines_after(text, hit, after)
-        if parts and start == last:  # adjacent to the window before: one piece
-            parts.append(text[start:end])
+            line = index.line(i)
+            hits.add(line)
+            i = text.find(word, index.end(line))
+    last_line = len(index.starts) - 1
+    ranges: list[list[int]] = []
+    for line in sorted(hits):
+        first, final = max(0, line - before), min(last_line, line + after)
+        if ranges and first <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], final)
         else:
-            if parts:
-                parts.append("\n")
-                at += 1
-            picked.starts.append(at)
-            picked.origins.append(start)
-            parts.append(text[start:end])
-        at += end - start
-        last = end
+            ranges.append([first, final])
+    picked = Picked("", [], [])
+    parts: list[str] = []
+    at = 0
+    for first, final in ranges:
+        start, end = index.starts[first], index.end(final)
+        picked.starts.append(at)
+        picked.origins.append(start)
+        piece = text[start:end]
+        parts += [piece, "\n"] if piece.endswith("\n") else [piece, "\n\n"]
+        at += len(piece) + (1 if piece.endswith("\n") else 2)
     picked.text = "".join(parts)
     return picked
-
-
-def _lines_after(text: str, line: int, after: int) -> int:
-    """The end (past its newline) of the `after`-th line below the line starting at `line` (-1: `line` itself
-    is where it ends)."""
-    end = line
-    for _ in range(after + 1):
-        end = text.find("\n", end) + 1
-        if end == 0:
-            return len(text)
-    return end
 
 
 def lines_with(text: str, words: Iterable[str]) -> str:

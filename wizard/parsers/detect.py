@@ -25,7 +25,7 @@ from wizard.parsers import (
     syncall,
 )
 from wizard.parsers.cleanup import MAX_CHARS, clean_text, too_big
-from wizard.parsers.common import Found, guids, pick, unique
+from wizard.parsers.common import Found, LineIndex, guids, pick, unique
 from wizard.parsers.errorcodes import scan, unique_codes
 from wizard.parsers.hostnames import hosts_in
 from wizard.parsers.model import UNKNOWN, ParsedPaste
@@ -81,38 +81,40 @@ def parse_text(text: str) -> ParsedPaste:
     if len(text) > MAX_CHARS:
         raise too_big("the text", len(text.encode("utf-8", "replace")))
     clean = clean_text(text)
-    found = sorted(_run_all(clean), key=lambda f: (f.kind not in REPORTS, f.pos))
+    index = LineIndex(clean)  # one index of the lines, shared by every reader
+    found = sorted(_run_all(index), key=lambda f: (f.kind not in REPORTS, f.pos))
     if not found and not clean.strip():
         return ParsedPaste()
     kinds = list(dict.fromkeys(f.kind for f in found))
     where: dict[int, int] = {}
-    for pos, code in scan(clean):
+    for pos, code in scan(clean, index):
         where.setdefault(code, pos)
     errors = unique_codes([e for f in found for e in f.errors] + list(where))
     events = [e["id"] for f in found if f.kind == "event" for e in f.facts["events"]]
     symptoms, why = suggest(errors, kinds, events, clean, where)
     return ParsedPaste(kind=kinds[0] if kinds else UNKNOWN, kinds=kinds, errors=errors,
-                       hosts=unique([h for f in found for h in f.hosts] + hosts_in(clean)), guids=guids(clean),
+                       hosts=unique([h for f in found for h in f.hosts] + hosts_in(index)), guids=guids(clean),
                        symptoms=symptoms, facts={f.kind: f.facts for f in found}, why=why)
 
 
-def _run_all(text: str) -> list[Found]:
+def _run_all(index: LineIndex) -> list[Found]:
     found = []
     for reader, words, window in READERS:
-        if not any(word in text for word in words):
+        if not any(word in index.text for word in words):
             continue
         try:
-            found += _offer(reader, words, window, text)
+            found += _offer(reader, words, window, index)
         except Exception:  # noqa: BLE001 - one parser's bug must not lose what the others found
             log.exception("parser %s failed", reader.__name__)
     return found
 
 
-def _offer(reader: ModuleType, words: tuple[str, ...], window: tuple[int, int] | None, text: str) -> list[Found]:
+def _offer(reader: ModuleType, words: tuple[str, ...], window: tuple[int, int] | None,
+           index: LineIndex) -> list[Found]:
     """The reader's findings on its lines (and their windows), positions mapped back to the paste."""
     if window is None:
-        return reader.parse(text)
-    picked = pick(text, words, *window)
+        return reader.parse(index.text)
+    picked = pick(index, words, *window)
     found = reader.parse(picked.text)
     for f in found:
         f.pos = picked.at(f.pos)

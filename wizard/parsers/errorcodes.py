@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wizard.parsers.common import pick
+from wizard.parsers.common import LineIndex, pick
 
 
 @dataclass(frozen=True)
@@ -104,14 +104,14 @@ def normalise(value: int) -> int:
     return _ALIASES.get(value, value)
 
 
-def scan(text: str) -> list[tuple[int, int]]:
+def scan(text: str, index: LineIndex | None = None) -> list[tuple[int, int]]:
     """(position, code) of every failure code reported in the text, by number, symbol or message.
 
     A big text is first cut to the lines holding one of the anchors (a failure word, a symbol's prefix, a
     message's words) and the line after each: the patterns then run over those lines only."""
     if len(text) <= _SMALL:
         return _scan(text)
-    picked = pick(text, ANCHORS)
+    picked = pick(index or text, ANCHORS)
     return [(picked.at(pos), code) for pos, code in _scan(picked.text)]
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.parsers.common import host, pick, unique
+from wizard.parsers.common import LineIndex, host, pick, unique
 
 _NAME = r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*)"
 _DOTTED = r"([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})+)"
@@ -54,11 +54,12 @@ _NOT_HOSTS = {"string", "localhost", "netlogon", "sysvol", "windows", "system32"
               "the", "a", "an", "with", "failed", "share", "server", "computer", "n", "r", "t"}
 
 
-def hosts_in(text: str) -> list[str]:
+def hosts_in(text: str | LineIndex) -> list[str]:
     """Every host a known class names in the text, in order, each once (case-insensitive)."""
+    index = text if isinstance(text, LineIndex) else LineIndex(text)
     found: list[tuple[int, str]] = []
     for words, rx in _CLASSES:
-        picked = pick(text, words)
+        picked = pick(index, words)
         for m in rx.finditer(picked.text):
             name = next((g for g in m.groups() if g), "").rstrip(".$")
             if name.lower() not in _NOT_HOSTS and not name.isdigit() and host(name):
