@@ -1,0 +1,47 @@
+"""Does the installed environment give rpc-wizard what pyproject.toml asks for (dev extras included)?
+
+scripts/bootstrap.sh runs this after installing requirements-lock.txt and the project with --no-deps:
+a dependency added to pyproject.toml but not to the lock (or a bound the locked version no longer
+meets) is said in one line per requirement, with the command that regenerates the lock. Exit 0 or 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+from packaging.requirements import Requirement
+
+REGENERATE = "./scripts/lock.sh"
+EXTRAS = ("dev",)
+
+
+def unmet(dist: str = "rpc-wizard", extras: tuple[str, ...] = EXTRAS) -> list[str]:
+    """One line for each requirement of `dist` (and its `extras`) that the environment does not meet."""
+    problems = []
+    for text in metadata.requires(dist) or []:
+        req = Requirement(text)
+        if req.marker and not any(req.marker.evaluate({"extra": extra}) for extra in ("", *extras)):
+            continue
+        try:
+            installed = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{req}, which requirements-lock.txt lacks")
+            continue
+        if req.specifier and not req.specifier.contains(installed, prereleases=True):
+            problems.append(f"{req}, but requirements-lock.txt has {req.name} {installed}")
+    return problems
+
+
+def main() -> int:
+    problems = unmet()
+    for line in problems:
+        print(f"bootstrap: pyproject.toml asks for {line}", file=sys.stderr)
+    if problems:
+        print(f"bootstrap: the lock is out of date: run {REGENERATE} and commit requirements-lock.txt",
+              file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
