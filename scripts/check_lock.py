@@ -8,21 +8,30 @@ meets) is said in one line per requirement, with the command that regenerates th
 from __future__ import annotations
 
 import sys
+import tomllib
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import Requirement
 
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 REGENERATE = "./scripts/lock.sh"
 EXTRAS = ("dev",)
 
 
-def unmet(dist: str = "rpc-wizard", extras: tuple[str, ...] = EXTRAS) -> list[str]:
-    """One line for each requirement of `dist` (and its `extras`) that the environment does not meet."""
+def requirements(pyproject: Path = PYPROJECT, extras: tuple[str, ...] = EXTRAS) -> list[Requirement]:
+    """What pyproject.toml asks for: the dependencies and those of `extras`."""
+    project = tomllib.loads(pyproject.read_text())["project"]
+    texts = project.get("dependencies", []) + [t for e in extras for t in project.get("optional-dependencies", {})[e]]
+    return [Requirement(text) for text in texts]
+
+
+def unmet(wanted: list[Requirement] | None = None) -> list[str]:
+    """One line for each requirement that the installed environment does not meet."""
     problems = []
-    for text in metadata.requires(dist) or []:
-        req = Requirement(text)
-        if req.marker and not any(req.marker.evaluate({"extra": extra}) for extra in ("", *extras)):
-            continue
+    for req in requirements() if wanted is None else wanted:
+        if req.marker and not req.marker.evaluate():
+            continue  # not for this Python or platform
         try:
             installed = metadata.version(req.name)
         except metadata.PackageNotFoundError:
