@@ -1,6 +1,7 @@
 """A pasted output answers a node whose probe could not run from here."""
 
 import pytest
+from machine_speed import slack
 
 from wizard.engine.catalog import CATALOG
 from wizard.engine.results import COMMON_OUTCOMES
@@ -251,4 +252,4 @@ def test_sc_parser_stays_linear_and_never_raises(text):
 
     start = time.perf_counter()
     assert answer("rpc_services", text * 3) is None
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < slack(3)  # linear: well under a second on an idle machine

@@ -7,6 +7,7 @@ read as output.
 import time
 
 import pytest
+from machine_speed import slack
 
 from wizard.parsers import context_from, parse_text
 
@@ -287,7 +288,7 @@ def test_new_patterns_stay_linear(line):
     text = "Replication Summary Start Time: 2024\nSource DSA largest delta\n" + line + "\n"
     start = time.perf_counter()
     parse_text(text * 3)
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < slack(3)  # linear: well under a second on an idle machine
 
 
 # --- netsh int ipv4 show dynamicport tcp: the dynamic range ------------------------------------------------
