@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    # measured once here at the start (and again by tests that bound time, if a minute has passed)
+    # measured here at the start, and again by the tests that bound time when it is older than FRESH_S
     from machine_speed import slowness
 
     return f"machine speed: {slowness():.1f}x slower than idle (slack of time-bounded tests scales with it)"

@@ -1,7 +1,6 @@
 """A pasted output answers a node whose probe could not run from here."""
 
 import pytest
-from machine_speed import slack
 
 from wizard.engine.catalog import CATALOG
 from wizard.engine.results import COMMON_OUTCOMES
@@ -250,6 +249,6 @@ def test_epm_map_takes_an_interface_alias(sample):
 def test_sc_parser_stays_linear_and_never_raises(text):
     import time
 
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time of this thread: what the parser costs, however busy the machine
     assert answer("rpc_services", text * 3) is None
-    assert time.perf_counter() - start < slack(3)  # linear: well under a second on an idle machine
+    assert time.thread_time() - start < 3  # linear: well under a second; a quadratic reader takes minutes
