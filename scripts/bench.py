@@ -9,6 +9,7 @@ Sections, all in one run so that the rows of a comparison share the machine's st
                impacket (the libraries --help must not load);
   first_frame  time to the first frame of the TUI in a 100x30 pseudo-terminal, against a Textual hello world;
   core         the pure core in this process: flows load, a walk, tcp_ports on loopback, parse_text;
+  parse        `rpc-wizard parse` of a big mixed paste against `grep -c`, and its peak memory (bench_parse.py);
   lab          against the tools people use (bench_lab.py): check epm_lookup vs rpcdump.py, diagnose vs
                the manual chain, a 32-DC sweep vs one DC.
 The rows of a comparison run interleaved (A B A B ...), and a ratio goal is judged on every run against
@@ -140,6 +141,7 @@ SECTIONS: dict[str, Section | str] = {
     "startup": bench_startup,
     "first_frame": bench_first_frame,
     "core": bench_core,
+    "parse": lambda bench: importlib.import_module("bench_parse").run(min(bench.repeat, 3)),  # issue 19: vs grep -c
     "lab": "bench_lab:bench_lab",
 }
 
