@@ -136,7 +136,15 @@ class WizardApp(App[int]):
     # --- leaving -------------------------------------------------------------------------------
 
     def action_quit(self) -> None:
-        """Exit as `diagnose` would: the result's code, 2 for a diagnosis left unfinished, 0 for none."""
+        """Exit as `diagnose` would: the result's code, 2 for a diagnosis left unfinished, 0 for none.
+
+        Not while a screen is still mounting (the result screen pushed as ctrl+q arrives): a mounting screen
+        and its widgets look up their own children (Textual's Header sets its title in callbacks queued at
+        its mount), and exiting removes those children under them (NoMatches: HeaderTitle). So the exit
+        waits until every screen on the stack has mounted; what their mount queued runs first."""
+        if not all(screen.is_mounted for screen in self.screen_stack):
+            self.call_after_refresh(self.action_quit)
+            return
         if self.diagnosis is None:
             self.exit(EXIT_OK)
         else:

@@ -54,6 +54,10 @@ class TargetsScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", id="targets.start", tooltip="Start the diagnosis"),
         Binding("escape", "app.pop_screen", "Back", id="targets.back"),
+        # Enter moves on from a field in the app's own key handling, before the next key is routed: the
+        # Input's Submitted message (handled later, in this screen's queue) left keys typed straight after
+        # Enter in the field before.
+        Binding("enter", "next_field", "Next field", id="targets.next_field", priority=True, show=False),
     ]
 
     def __init__(self, symptom: Symptom, inputs) -> None:
@@ -108,11 +112,17 @@ class TargetsScreen(Screen):
         text = Text(failures[0], "red") if failures else Text(self.help_texts[str(event.input.id)])
         help_line.first(Static).update(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # elsewhere (the Start button) Enter does what it does there
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
+        """The next field, focused at once; Enter in the last one starts."""
         inputs = list(self.query(Input))
-        index = inputs.index(event.input)
+        index = inputs.index(self.focused)  # type: ignore[arg-type]  # an Input: see check_action
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            self.set_focus(inputs[index + 1])
         else:
             self.action_start()
 
