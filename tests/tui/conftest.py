@@ -82,6 +82,16 @@ REPLICATION = {"symptom": "ad-replication-1753",
                "context": {"target": TARGET, "dest": "dc1.contoso.com", "dns_servers": ["10.0.0.10"]}}
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path, monkeypatch) -> Path:
+    """Every app under test reads (and writes a chosen theme to) a config file of its own, never the
+    person's: none at first, so the default keys and theme are in force."""
+    path = tmp_path / "rpc-wizard" / "config.toml"
+    monkeypatch.setenv("RPC_WIZARD_CONFIG", str(path))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return path
+
+
 @pytest.fixture
 def runner() -> ScriptedRunner:
     return ScriptedRunner(STALE_A_RECORD)

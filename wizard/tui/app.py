@@ -4,13 +4,14 @@ exits with the diagnosis' exit code (0 no fault, 1 cause, 2 inconclusive), like 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from wizard import WizardError, diagnose
 from wizard.diagnose import Runner
@@ -19,7 +20,9 @@ from wizard.engine.trail import Trail
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Credentials, Session
 from wizard.tui import clipboard
-from wizard.tui.commands import ChecksProvider, SweepProvider, SymptomsProvider
+from wizard.tui.commands import ChecksProvider, SweepProvider, SymptomsProvider, SystemProvider
+from wizard.tui.config import config_path, read_config, remember_theme
+from wizard.tui.keys import binding_ids
 from wizard.tui.session import Diagnosis
 
 
@@ -39,11 +42,13 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "rpc-wizard"
     SUB_TITLE = "from an RPC error to its cited cause"
-    COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider, SweepProvider}
+    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, SystemProvider}  # in PALETTE_ORDER's order
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
-        Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True, show=False,
+        Binding("ctrl+p", "command_palette", "Checks", id="app.palette", priority=True, show=False,
                 tooltip="Every check, every step of this flow, every symptom"),  # the footer docks it on the right
+        Binding("f1", "help", "Help", id="app.help", priority=True,
+                tooltip="Every key and mouse action, the config file, the plain-text alternative"),
     ]
 
     def __init__(self, inputs: Inputs | None = None, flows: FlowSet | None = None, runner: Runner | None = None,
@@ -55,6 +60,11 @@ class WizardApp(App[int]):
         self.clock = clock
         self.save_dir = save_dir or Path.cwd()
         self.diagnosis: Diagnosis | None = None
+        self.config = read_config(config_path(), binding_ids, self.available_themes)
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme:
+            self.theme = self.config.theme
 
     @property
     def flows(self) -> FlowSet:
@@ -69,6 +79,8 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         from wizard.tui.screens.start import StartScreen
 
+        if self.config.problem:  # one line; the defaults are in force
+            self.notify(self.config.problem, title="Config file not used", severity="warning", timeout=15)
         self.push_screen(StartScreen())
         found = self.flows.find_symptoms(self.inputs.symptom) if self.inputs.symptom else []
         if len(found) == 1:
@@ -113,6 +125,31 @@ class WizardApp(App[int]):
         """Back to the start screen for another diagnosis."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    # --- help, theme ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from wizard.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen, self.config))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Help", "every key and mouse action, the config file, the plain-text alternative (F1)",
+                            self.action_help)
+        yield from super().get_system_commands(screen)  # Theme (remembered: see watch_theme), Quit, Keys...
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen (the palette's Theme) is written to the config file, so the next start has it."""
+        if name == self.config.theme:
+            return
+        self.config.theme = name
+        try:
+            remember_theme(self.config.path, name)
+        except OSError as exc:
+            self.notify(f"Theme {name} not remembered: {self.config.path}: {exc.strerror or exc}", severity="warning")
 
     # --- clipboard -----------------------------------------------------------------------------
 
