@@ -136,3 +136,38 @@ async def test_the_palettes_order_does_not_depend_on_the_order_its_providers_run
         forward, backward = await ranked(providers), await ranked(providers[::-1])
         assert forward == backward
         assert len(set(forward)) == len(forward) > 1
+
+
+# --- the start screen's search presets what the words say ------------------------------------------------
+
+@pytest.mark.parametrize("typed, symptom, interface", [
+    ("WMI", "rpc-unavailable-1722", "wmi"),
+    ("SQL", "rpc-unavailable-1722", "sql"),
+    ("Event Viewer", "rpc-unavailable-1722", "eventlog"),
+    ("MMC", "rpc-unavailable-1722", ""),  # says nothing about the interface: the form's default (drs)
+    ("Outlook Anywhere", "exchange-rpc-http-1722", None),  # the Exchange tree (no interface field)
+])
+async def test_the_search_opens_the_form_preset_as_the_words_say(typed, symptom, interface):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._flows is not None and app.screen.query("#symptoms"), "the start screen")
+        await pilot.press(*typed)
+        options = app.screen.query_one("#symptoms")
+        await until(pilot, lambda: app.screen.query_one("#search", Input).value == typed
+                    and options.highlighted is not None
+                    and options.get_option_at_index(options.highlighted).id == symptom, f"{symptom} first")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen.is_mounted, "the form")
+        assert app.screen.symptom.id == symptom
+        fields = app.screen.query("#interface")
+        assert (fields.first(Input).value if fields else None) == interface
+
+
+async def test_what_the_command_line_gave_wins_over_the_search():
+    app = make_app(symptom="WMI", context={"interface": "netlogon"})
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._flows is not None and app.screen.query_one("#symptoms").option_count,
+                    "the start screen, the search prefilled")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen.is_mounted, "the form")
+        assert app.screen.query_one("#interface", Input).value == "netlogon"

@@ -88,8 +88,9 @@ class WizardApp(App[int]):
 
     # --- moving between screens ----------------------------------------------------------------
 
-    def choose_symptom(self, symptom_id: str, straight: bool = False) -> None:
-        """Ask for the targets; with `straight` and everything given, open on the first step at once."""
+    def choose_symptom(self, symptom_id: str, straight: bool = False, preset: dict[str, str] | None = None) -> None:
+        """Ask for the targets (fields the command line left empty filled from `preset`: what the words
+        searched for say); with `straight` and everything given, open on the first step at once."""
         from wizard.tui.screens.targets import TargetsScreen
 
         ready = self.inputs.context.get("target") and (not self.inputs.user or self.inputs.credentials)
@@ -99,7 +100,7 @@ class WizardApp(App[int]):
                 return
             except WizardError as exc:
                 self.notify(str(exc), title="Check the inputs", severity="error")
-        self.push_screen(TargetsScreen(self.flows.symptoms[symptom_id], self.inputs))
+        self.push_screen(TargetsScreen(self.flows.symptoms[symptom_id], self.inputs, preset or {}))
 
     def begin(self, symptom_id: str, given: dict[str, object], credentials: Credentials | None,
               timeout: float) -> None:

@@ -60,9 +60,10 @@ class TargetsScreen(Screen):
         Binding("enter", "next_field", "Next field", id="targets.next_field", priority=True, show=False),
     ]
 
-    def __init__(self, symptom: Symptom, inputs) -> None:
+    def __init__(self, symptom: Symptom, inputs, preset: dict[str, str] | None = None) -> None:
         super().__init__()
         self.symptom, self.inputs = symptom, inputs
+        self.given = {**(preset or {}), **inputs.context}  # what the command line gave wins over a search's preset
         self.help_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -72,7 +73,7 @@ class TargetsScreen(Screen):
             yield Static(self.symptom.summary, classes="hint")
             for key in self._fields():
                 label, example, default_help, make = FIELDS[key]
-                field = Input(_shown(key, self.inputs.context.get(key)), id=key, placeholder=example,
+                field = Input(_shown(key, self.given.get(key)), id=key, placeholder=example,
                               validators=[make()] if make else [])
                 yield from self._field(label, field, self.symptom.context.get(key, default_help))
             account = Input(self.inputs.user or "", id="user", validators=[validators.Account()],
