@@ -180,3 +180,16 @@ async def test_no_color_turns_colour_off(monkeypatch):
     assert make_app().no_color
     chrome = {"#ff5f57", "#febc2e", "#28c840"}  # the window buttons Textual draws around every SVG
     assert {c for c in colours(await screenshot(**REPLICATION)) if not grey(c)} <= chrome
+
+
+def test_the_file_is_in_the_platforms_config_directory(monkeypatch, tmp_path):
+    from platformdirs import user_config_path
+
+    from wizard.tui.config import config_path
+
+    monkeypatch.delenv("RPC_WIZARD_CONFIG")
+    for xdg in (str(tmp_path), ""):
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+        assert config_path() == user_config_path("rpc-wizard", appauthor=False) / "config.toml"
+    monkeypatch.setenv("RPC_WIZARD_CONFIG", "~/elsewhere.toml")
+    assert str(config_path()).endswith("/elsewhere.toml") and "~" not in str(config_path())

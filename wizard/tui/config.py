@@ -13,10 +13,8 @@ the defaults. No Textual here: what ids and themes exist is passed in.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import tomllib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +37,7 @@ def config_path() -> Path:
     given = os.environ.get(ENV, "").strip()
     if given:
         return Path(given).expanduser()
-    from platformdirs import user_config_path  # installed with Textual
+    from platformdirs import user_config_path  # installed (and imported) by Textual
 
     return user_config_path("rpc-wizard", appauthor=False) / "config.toml"
 
@@ -54,6 +52,8 @@ def read_config(path: Path, binding_ids: Callable[[], Collection[str]], themes: 
         return Config(path)
     except OSError as exc:
         return Config(path, problem=f"{path}: cannot be read ({exc.strerror or exc}); the defaults are in force")
+    import tomllib  # only for a file that is there: not before every first frame
+
     try:
         if len(raw) > MAX_BYTES:
             raise ValueError(f"over {MAX_BYTES // 1024} KiB")
@@ -115,6 +115,8 @@ def remember_theme(path: Path, name: str) -> None:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     except FileNotFoundError:
         lines = []
+    import json
+
     line = f"theme = {json.dumps(name)}\n"  # a JSON string is a TOML basic string
     top = next((i for i, text in enumerate(lines) if _TABLE_LINE.match(text)), len(lines))
     at = next((i for i in range(top) if _THEME_LINE.match(lines[i])), None)

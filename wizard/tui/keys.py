@@ -3,9 +3,6 @@ name), and the keys in force on a screen, keymap applied (what the help screen l
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 from dataclasses import dataclass
 
 from textual.app import App
@@ -16,6 +13,10 @@ from textual.screen import Screen
 
 def binding_ids() -> set[str]:
     """Every binding id of the app, its screens and widgets (imports them all: call it only to check a keymap)."""
+    import importlib
+    import inspect
+    import pkgutil
+
     import wizard.tui.screens
     import wizard.tui.widgets
     from wizard.tui.app import WizardApp
