@@ -56,8 +56,12 @@ def keys_in_force(screen: Screen) -> dict[str, list[KeyLine]]:
 
 
 def _where(node: DOMNode, screen: Screen) -> str:
+    from textual.widgets import DataTable, Input, OptionList, TextArea
+
     if isinstance(node, App):
         return "Everywhere"
     if node is screen:
         return "On this screen"
-    return f"In the {type(node).__name__} that has focus"
+    kinds = {Input: "text field", TextArea: "text box", OptionList: "list", DataTable: "table"}
+    kind = next((name for cls, name in kinds.items() if isinstance(node, cls)), type(node).__name__)
+    return f"In the {kind} that has focus"
