@@ -107,10 +107,11 @@ def gated() -> Iterator[ScriptedRunner]:
 
 async def until(pilot, condition, what: str, tries: int = 500) -> None:
     """Let the app run until `condition()` holds, or the screen on top is of type `condition` (about 5 s at
-    most: workers post their results on the UI thread)."""
+    most: workers post their results on the UI thread), and every screen has finished mounting: a test that
+    ended on a screen still mounting would tear the app down under it (NoMatches: HeaderTitle)."""
     check = (lambda: isinstance(pilot.app.screen, condition)) if isinstance(condition, type) else condition
     for _ in range(tries):
-        if check():
+        if check() and all(screen.is_mounted for screen in pilot.app.screen_stack):
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}")
