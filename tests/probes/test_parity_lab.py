@@ -18,6 +18,8 @@ layout of the Windows outputs kept in tests/parsers/samples/ (named per producer
 - sc qc: Samba's `net rpc service status` on the DC, signed in with its machine account (real output:
   WERR_SERVICE_DOES_NOT_EXIST is sc's FAILED 1060), in sc's layout (sc_no_ntds.txt).
 - repadmin /showrepl: `samba-tool drs showrepl` on the DC (real output, read as it is: the same lines).
+- repadmin /showattr objectGUID: the DSA object GUID `samba-tool drs showrepl` on the destination prints for
+  its neighbour (real), written in /showattr's layout (showobjmeta_ntds.txt).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from tests.probes.conftest import TIMEOUT
 from wizard.engine.catalog import DRS_UUID
 from wizard.lab.provision import smb_conf
 from wizard.lab.runner import netns_argv
-from wizard.lab.topology import DC2, EXCH1, HostSpec
+from wizard.lab.topology import DC1, DC2, EXCH1, HostSpec
 from wizard.parsers.answer import READERS, answer_from_paste
 from wizard.probes.base import Credentials, Session
 from wizard.probes.run import run_probe
@@ -42,7 +44,7 @@ pytestmark = pytest.mark.lab
 
 # the checks whose outcome a paste can give: a verdict, and a reader of its command's output
 PARITY = {"dns_host", "dns_cname", "identity", "tcp_ports", "epm_map", "epm_lookup", "epm_transports",
-          "rpc_port_config", "client_protocols", "valid_ports", "ntds_port", "rpc_services", "ntds_guid"}
+          "rpc_port_config", "client_protocols", "valid_ports", "ntds_port", "rpc_services", "ntds_guid", "source_guid"}
 
 
 def test_every_check_with_a_verdict_and_a_paste_reader_is_compared_here():
@@ -284,3 +286,47 @@ def test_ntds_guid(lab, session, guid_of, expected):
     live, paste = same("ntds_guid", session, pasted, address=lab.hosts["DC2"].address, target=DC2.fqdn,
                        guid=lab.hosts[guid_of].ntds_guid)
     assert live == paste == expected
+
+
+@pytest.mark.parametrize(("guid_of", "expected"), [("DC2", "same"), ("DC1", "different")])
+def test_source_guid(lab, session, guid_of, expected):
+    said = tool(["samba-tool", "drs", "showrepl", "-s", str(smb_conf(DC2)), "-P"], DC2.netns, timeout=60).stdout
+    pasted = f"C:\\>repadmin /showrepl {DC2.fqdn}\n\n{said}"
+    live, paste = same("source_guid", session, pasted, target=DC2.fqdn, guid=lab.hosts[guid_of].ntds_guid,
+                       dns_servers=lab.dns_servers)
+    assert live == paste == expected
+
+
+def test_ntds_lookup_reads_the_same_guid(lab, admin):
+    """The GUID DC1 holds for DC2's NTDS Settings: live over LDAP, and from `samba-tool drs showrepl` on DC1
+    (its inbound neighbour DC2's DSA object GUID: real output) written as repadmin /showattr prints it."""
+    said = tool(["samba-tool", "drs", "showrepl", "-s", str(smb_conf(DC1)), "-P"], DC1.netns, timeout=60).stdout
+    neighbour = re.search(r"\\DC2 via RPC\s*\n\s*DSA object GUID: (\S+)", said)
+    assert neighbour, said
+    dn = "CN=NTDS Settings,CN=DC2,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=lab,DC=example"
+    pasted = (f"C:\\>repadmin /showattr {DC1.fqdn} \"{dn}\" /atts:objectGUID\n\nDN: {dn}\n"
+              f"    1> objectGUID: {neighbour.group(1)}\n")
+    assert run_probe("identity", {"address": lab.hosts["DC1"].address, "expected": DC1.fqdn}, admin).outcome == "match"
+    live = run_probe("ntds_lookup", {"target": DC2.fqdn, "dest": DC1.fqdn, "dns_servers": lab.dns_servers}, admin)
+    answer = answer_from_paste("ntds_lookup", pasted, {"target": DC2.fqdn, "dest": DC1.fqdn})
+    assert (live.outcome, live.facts["guid"]) == (answer[0], answer[1]["guid"]) == ("found", lab.hosts["DC2"].ntds_guid)
+
+
+# checks with a Windows command that no paste answers, and why (the declaration says the same)
+NOT_COMPARED = {
+    "resolution_source": "decided from dns_host's evidence: its own paste (nslookup) is compared above",
+    "dc_locator": "a sweep runs it live only; no paste reader",
+    "dc_guid": "a sweep runs it live only; no paste reader",
+    "ntds_list": "a sweep runs it live only; no paste reader",
+}
+
+
+def test_every_check_with_a_windows_command_is_compared_or_says_why():
+    from wizard.engine.catalog import CATALOG
+
+    commanded = {name for name, spec in CATALOG.items() if spec.command}
+    compared = PARITY | {"ntds_lookup"}
+    assert commanded == compared | set(NOT_COMPARED)
+    assert not compared & set(NOT_COMPARED)
+    for name in NOT_COMPARED:
+        assert DECLARED[name].paste is None and DECLARED[name].why_not.get("paste")

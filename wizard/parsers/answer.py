@@ -198,6 +198,19 @@ def _ntds_guid(parsed: ParsedPaste, params: dict) -> Answer | None:
     return guids.ntds_guid(seen).answer()
 
 
+def _source_guid(parsed: ParsedPaste, params: dict) -> Answer | None:
+    """`repadmin /showrepl <source DC>` names the source DC's own DSA object GUID (its NTDS Settings)."""
+    repl = parsed.facts.get("repadmin-showrepl", {})
+    if not repl.get("dsa_guid") or not params.get("guid"):
+        return None
+    if repl.get("server") and params.get("target") and not dns.same_host(repl["server"], str(params["target"])):
+        return None  # the showrepl of another DC (the destination's own) says nothing about the source's GUID
+    holder = repl.get("server") or str(params.get("target") or "the source DC")
+    seen = guids.GuidComparison(str(params["guid"]).lower(), repl["dsa_guid"], holder,
+                                evidence={"from": f"DSA object GUID of {holder} (repadmin /showrepl)"})
+    return guids.source_guid(seen).answer()
+
+
 def _ntds_lookup(parsed: ParsedPaste, params: dict) -> Answer | None:
     meta = parsed.facts.get("repadmin-showobjmeta", {})
     if not meta.get("object_guid"):
@@ -298,5 +311,5 @@ READERS: dict[str, Callable[[ParsedPaste, dict], Answer | None]] = {
     "epm_map": _epm_map, "epm_lookup": _epm_lookup, "tcp_ports": _tcp_ports, "dns_host": _dns_host,
     "dns_cname": _dns_cname, "identity": _identity, "ntds_guid": _ntds_guid, "ntds_lookup": _ntds_lookup,
     "rpc_port_config": _rpc_port_config, "epm_transports": _epm_transports, "client_protocols": _client_protocols,
-    "valid_ports": _valid_ports, "ntds_port": _ntds_port, "rpc_services": _rpc_services,
+    "valid_ports": _valid_ports, "ntds_port": _ntds_port, "rpc_services": _rpc_services, "source_guid": _source_guid,
 }
