@@ -21,7 +21,6 @@ from impacket.krb5.asn1 import KRB_ERROR
 from impacket.ldap import ldap, ldapasn1
 from impacket.uuid import bin_to_string, uuidtup_to_bin
 
-
 PORTMAP = "e1af8308-5d1f-11c9-91a4-08002b14a0fa"
 
 
@@ -107,8 +106,8 @@ INTERNALS: list[tuple[str, str, Callable[[], bool]]] = [
     ("kerberos.py", "CCache.loadFile, getCredential(anySPN=), toTGT, toTGS",
      lambda: hasattr(ccache.CCache, "loadFile") and "anySPN" in params(ccache.CCache.getCredential)
      and all(hasattr(ccache.Credential, m) for m in ("toTGT", "toTGS"))),
-    # trust.py: signing an LDAP or SMB connection in, by password or with tickets handed over
-    ("trust.py", "login(user, password, domain) and kerberosLogin(..., kdcHost, TGT, TGS, useCache) on both",
+    # signin.py: signing an LDAP or SMB connection in, by password or with tickets handed over
+    ("signin.py", "login(user, password, domain) and kerberosLogin(..., kdcHost, TGT, TGS, useCache) on both",
      lambda: all({"kdcHost", "TGT", "TGS", "useCache"} <= set(params(cls.kerberosLogin))
                  and params(cls.login)[1:4] == ["user", "password", "domain"]
                  for cls in (ldap.LDAPConnection, smbconnection.SMBConnection))),

@@ -16,8 +16,8 @@ from wizard.cli import main
 from wizard.cli.inputs import add_inputs, given_inputs
 from wizard.diagnose import checked_context
 from wizard.engine.catalog import CATALOG
-from wizard.engine.interfaces import INTERFACES
 from wizard.engine.results import ProbeResult
+from wizard.engine.rpc_interfaces import INTERFACES
 
 WMI = INTERFACES["wmi"].uuid
 SERVER = "exch1.contoso.com"

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wizard import WizardError
-from wizard.engine.interfaces import INTERFACES, resolve_interface
+from wizard.engine.rpc_interfaces import INTERFACES, resolve_interface
 from wizard.verdicts.registry_rules import (
     CLIENT_PROTOCOLS,
     dynamic_range,

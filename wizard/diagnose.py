@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import WizardError
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.engine.names import PARAM_CHECKS, check_address, check_guid, check_host, is_valid_address
+from wizard.engine.names import check_address, check_guid, check_host, is_valid_address
+from wizard.engine.params import PARAM_CHECKS
 from wizard.engine.results import ProbeResult
 from wizard.files import read_regular
 from wizard.probes.base import Session

@@ -7,7 +7,6 @@ import json
 import sys
 
 import pytest
-
 from machine_speed import busy_timeout
 
 from wizard.lab import client_exec

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from machine_speed import busy_timeout
 
 from wizard.probes.base import Credentials, Session

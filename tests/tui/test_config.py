@@ -4,12 +4,14 @@ and F1's help listing the keys in force."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Static
 
 from tests.tui.conftest import REPLICATION, SIZE, make_app, until
+from wizard.tui.app import WizardApp
 from wizard.tui.config import read_config, remember_theme
 from wizard.tui.keys import binding_ids
 from wizard.tui.screens.help import HelpScreen
@@ -40,7 +42,7 @@ def _plain(app) -> str:
 def test_a_keymap_reads_quoted_and_dotted_ids(tmp_path):
     path = tmp_path / "config.toml"
     write(path, '# mine\ntheme = "ansi-light"\n[keymap]\n"walk.run" = "x, f5"\napp.quit = "ctrl+x"\n')
-    config = read_config(path, binding_ids, THEMES)
+    config = read_config(path, partial(binding_ids, WizardApp), THEMES)
     assert config.problem is None and config.found
     assert config.keymap == {"walk.run": "x,f5", "app.quit": "ctrl+x"} and config.theme == "ansi-light"
 
@@ -58,7 +60,7 @@ def test_a_keymap_reads_quoted_and_dotted_ids(tmp_path):
 def test_a_bad_file_is_one_line_and_the_defaults(tmp_path, text, says):
     path = tmp_path / "config.toml"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    config = read_config(path, binding_ids, THEMES)
+    config = read_config(path, partial(binding_ids, WizardApp), THEMES)
     assert config.keymap == {} and config.theme is None
     assert config.problem is not None and "\n" not in config.problem and says in config.problem
     assert config.problem.startswith(str(path)) and config.problem.endswith("the defaults are in force")

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from tests.tui.conftest import FLOWS, SIZE, TARGET, ScriptedRunner, answer_myself, make_app, until
 from wizard.engine.catalog import DRS_UUID
-from wizard.engine.interfaces import INTERFACES
+from wizard.engine.rpc_interfaces import INTERFACES
 from wizard.engine.walk import Step
 from wizard.tui.screens.check import PLACEHOLDERS, CheckScreen
 from wizard.tui.screens.targets import TargetsScreen

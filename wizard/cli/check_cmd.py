@@ -12,10 +12,10 @@ from wizard.cli import command_parser
 from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import check_timeout
 from wizard.engine.catalog import ADVERTISED, CATALOG, CHECKS
-from wizard.engine.interfaces import INTERFACES
 from wizard.engine.names import is_valid_address, is_valid_host
 from wizard.engine.params import ADVERTISED_NOTE, check_params, usage
 from wizard.engine.results import ProbeResult
+from wizard.engine.rpc_interfaces import INTERFACES
 from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Session, parallel

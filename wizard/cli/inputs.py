@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from wizard import WizardError
-from wizard.engine.interfaces import INTERFACES
+from wizard.engine.rpc_interfaces import INTERFACES
 from wizard.files import read_regular
 from wizard.probes.base import DEFAULT_TIMEOUT
 

@@ -203,7 +203,7 @@ def _parse_code(where: str, raw: Any) -> ErrorCode:
 
 def _parse_preset(where: str, data: object, context: dict[str, str]) -> Preset | None:
     """A preset fills fields of this symptom's form, with values they accept (an interface by its alias)."""
-    from wizard.engine.interfaces import resolve_interface
+    from wizard.engine.rpc_interfaces import resolve_interface
 
     if data is None:
         return None

@@ -58,27 +58,3 @@ def check_guid(text: str, what: str = "GUID") -> str:
     if not _GUID.fullmatch(value):
         raise WizardError(f"{what} {text!r} is not of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
     return value.lower()
-
-
-# Probe parameters that name a host, an address or a GUID, and the check each must pass: probes would
-# hand any text to a resolver or a socket. The CLI checks what a person typed with the same table.
-# The interface: an alias (drs, wmi, sql, ...) or a UUID; anything else is a typing mistake, not for a server to refuse.
-def check_interface(text: str, what: str = "interface") -> str:
-    from wizard.engine.interfaces import resolve_interface  # the alias table imports this module
-
-    return resolve_interface(text, what)
-
-
-def check_dynamic_range(text: str, what: str = "dynamic_range") -> str:
-    """A port range as `low-high` (netsh's start and end); anything else is refused, since the judge would
-    otherwise fall back to the default range and the person would not see that the value was ignored."""
-    m = re.fullmatch(r"\s*(\d{1,5})\s*-\s*(\d{1,5})\s*", text)
-    if not m or not 0 < int(m.group(1)) <= int(m.group(2)) <= 65535:
-        raise WizardError(f"{what}={text!r}: give the range as low-high, e.g. 49152-65535 "
-                          "(netsh int ipv4 show dynamicport tcp)")
-    return f"{int(m.group(1))}-{int(m.group(2))}"
-
-
-PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
-                "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_interface,
-                "server": check_host, "proxy": check_host, "dynamic_range": check_dynamic_range}

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from wizard import WizardError
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED, CATALOG, CHECKS
 from wizard.engine.commands import render_command
-from wizard.engine.names import PARAM_CHECKS, check_address
+from wizard.engine.names import check_address, check_guid, check_host
+from wizard.engine.rpc_interfaces import resolve_interface
 
 LIST_PARAMS = {"dns_servers", "addresses"}  # lists of addresses, checked item by item
 ADVERTISED_NOTE = ("advertised: the TCP ports the endpoint mapper lists for its services (portqry -e 135 "
                    "prints them); each was checked like the ports given")
+
+
+
+# Probe parameters that name a host, an address or a GUID, and the check each must pass: probes would
+# hand any text to a resolver or a socket. The CLI checks what a person typed with the same table.
+# The interface: an alias (drs, wmi, sql, ...) or a UUID; anything else is a typing mistake, not for a server to refuse.
+def check_interface(text: str, what: str = "interface") -> str:
+    return resolve_interface(text, what)
+
+
+def check_dynamic_range(text: str, what: str = "dynamic_range") -> str:
+    """A port range as `low-high` (netsh's start and end); anything else is refused, since the judge would
+    otherwise fall back to the default range and the person would not see that the value was ignored."""
+    m = re.fullmatch(r"\s*(\d{1,5})\s*-\s*(\d{1,5})\s*", text)
+    if not m or not 0 < int(m.group(1)) <= int(m.group(2)) <= 65535:
+        raise WizardError(f"{what}={text!r}: give the range as low-high, e.g. 49152-65535 "
+                          "(netsh int ipv4 show dynamicport tcp)")
+    return f"{int(m.group(1))}-{int(m.group(2))}"
+
+
+PARAM_CHECKS = {"address": check_address, "host": check_host, "target": check_host, "dest": check_host,
+                "expected": check_host, "forest": check_host, "guid": check_guid, "interface": check_interface,
+                "server": check_host, "proxy": check_host, "dynamic_range": check_dynamic_range}
 
 
 def usage(probe: str) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 
 from wizard import WizardError
 from wizard.engine.catalog import DRS_UUID
-from wizard.engine.interfaces import resolve_interface
 from wizard.engine.names import is_valid_address
+from wizard.engine.rpc_interfaces import resolve_interface
 from wizard.parsers.common import number
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste

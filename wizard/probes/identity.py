@@ -14,7 +14,7 @@ from impacket.nmb import NetBIOS
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import clean
 from wizard.probes.base import LISTENING, CutShort, Session, in_parallel, one_line
-from wizard.probes.ldap import LdapUnavailable, root_dse, strip_extended
+from wizard.probes.ldap_connection import LdapUnavailable, root_dse, strip_extended
 from wizard.probes.smb import close_quietly, smb_connection
 from wizard.verdicts.identity import Identity, NamesHeard, judge, short
 from wizard.verdicts.identity import identity as verdict

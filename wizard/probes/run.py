@@ -10,8 +10,7 @@ from typing import Any
 
 from wizard import WizardError
 from wizard.engine.catalog import CATALOG
-from wizard.engine.names import PARAM_CHECKS
-from wizard.engine.params import LIST_PARAMS, check_addresses, command_for
+from wizard.engine.params import LIST_PARAMS, PARAM_CHECKS, check_addresses, command_for
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes.base import Session, run_guarded
 

@@ -10,23 +10,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from wizard.engine.catalog import CATALOG
-from wizard.engine.commands import render_command
-from wizard.probes import kerberos
 from wizard.probes.base import Session
-
-KERBEROS = "kerberos"
-NTLM = "ntlm"
-
-
-@dataclass(frozen=True)
-class Permit:
-    how: str | None  # KERBEROS, NTLM, or None: no credentials go to this address
-    why: str = ""  # when None: why not, in plain words
-    kdc: str | None = None  # where Kerberos asks for a service ticket (None: the domain's KDCs)
+from wizard.probes.identity import identity
+from wizard.probes.signin import KERBEROS, NTLM, Permit
 
 
 def permit(session: Session, address: str, host: str) -> Permit:
@@ -37,31 +23,8 @@ def permit(session: Session, address: str, host: str) -> Permit:
     if creds.ccache:
         # the DC itself is a KDC only once it is known to be that DC; else the domain's own KDCs
         return Permit(KERBEROS, kdc=address if session.is_verified(address, host) else None)
-    outcome = session.identity_of(address, host) or _ask_identity(session, address, host)
+    outcome = session.identity_of(address, host) or identity(session, address, host).outcome
     if outcome == "match":
         return Permit(NTLM)
     return Permit(None, f"{address} was not confirmed to be {host} (identity check: {outcome}), so the password "
                         "was not sent to it (NTLM goes only to an address whose identity matched)")
-
-
-def sign_in(session: Session, conn: Any, signed: Permit, service: str) -> None:
-    """Sign an impacket LDAP or SMB connection in (both take the same two calls) as `signed` allows:
-    Kerberos with a service ticket for `service` (ldap/<host>, cifs/<host>), else NTLM."""
-    creds = session.credentials
-    if signed.how == KERBEROS:
-        domain, tgt, tgs = kerberos.tickets(creds, service)
-        with kerberos.bounded_kdc(session):
-            conn.kerberosLogin(creds.username, "", domain, kdcHost=signed.kdc, TGT=tgt, TGS=tgs, useCache=False)
-    else:
-        conn.login(creds.username, creds.password, creds.domain)
-
-
-def _ask_identity(session: Session, address: str, host: str) -> str:
-    from wizard.probes.identity import identity  # identity reads the rootDSE through ldap, which needs this module
-
-    return identity(session, address, host).outcome
-
-
-def by_hand(probe: str, params: dict[str, object]) -> str:
-    """The Windows command of `probe` for these values, to run where the wizard may not sign in."""
-    return render_command(CATALOG[probe].command, params)

@@ -222,7 +222,7 @@ def _same_server(call: Call, params: dict) -> bool:
 
 
 def _same_interface(call: Call, params: dict) -> bool:
-    from wizard.engine.interfaces import resolve_interface
+    from wizard.engine.rpc_interfaces import resolve_interface
 
     wanted = params.get("interface") or DRS_UUID
     try:

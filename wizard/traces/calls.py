@@ -36,7 +36,7 @@ NAME_TYPES = ("A", "AAAA", "CNAME", "ANY")
 def interface_name(uuid: str | None) -> str:
     if not uuid:
         return ""
-    from wizard.engine.interfaces import INTERFACES, alias_of
+    from wizard.engine.rpc_interfaces import INTERFACES, alias_of
 
     alias = alias_of(uuid)
     if alias:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,7 +65,7 @@ class WizardApp(App[int]):
         self.clock = clock
         self.save_dir = save_dir or Path.cwd()
         self.diagnosis: Diagnosis | None = None
-        self.config = read_config(config_path(), binding_ids, self.available_themes)
+        self.config = read_config(config_path(), partial(binding_ids, type(self)), self.available_themes)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.theme:
@@ -151,6 +152,18 @@ class WizardApp(App[int]):
             self.pop_screen()
 
     # --- help, theme ----------------------------------------------------------------------------
+
+    # --- screens the palette opens (the providers import no screen: no import cycle) ----------------
+
+    def open_check(self, probe: str) -> None:
+        from wizard.tui.screens.check import CheckScreen
+
+        self.push_screen(CheckScreen(probe))
+
+    def open_sweep(self) -> None:
+        from wizard.tui.screens.sweep import SweepScreen
+
+        self.push_screen(SweepScreen())
 
     def action_help(self) -> None:
         from wizard.tui.screens.help import HelpScreen

@@ -58,18 +58,14 @@ class SymptomsProvider(ListProvider):
 
 class ChecksProvider(ListProvider):
     def items(self) -> Iterable[Item]:
-        from wizard.tui.screens.check import CheckScreen
-
-        for name, spec in CHECKS.items():
-            yield f"Run check {name}", spec.description, partial(self.app.push_screen, CheckScreen(name))
+        for name, spec in CHECKS.items():  # the app opens screens: this module imports none (no import cycle)
+            yield f"Run check {name}", spec.description, partial(self.app.open_check, name)  # type: ignore[attr-defined]
 
 
 class SweepProvider(ListProvider):
     def items(self) -> Iterable[Item]:
-        from wizard.tui.screens.sweep import SweepScreen
-
         yield ("Sweep the forest", "every DC: the 1753 checks on each, all at once (as rpc-wizard sweep)",
-               lambda: self.app.push_screen(SweepScreen()))
+               self.app.open_sweep)  # type: ignore[attr-defined]
 
 
 class NodesProvider(ListProvider):

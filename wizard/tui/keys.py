@@ -11,17 +11,16 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 
-def binding_ids() -> set[str]:
-    """Every binding id of the app, its screens and widgets (imports them all: call it only to check a keymap)."""
+def binding_ids(app: type[DOMNode]) -> set[str]:
+    """Every binding id of the app (its class is given: this module is the app's, not the other way round),
+    its screens and widgets (imports them all: call it only to check a keymap)."""
     import importlib
     import inspect
     import pkgutil
 
     import wizard.tui.screens
     import wizard.tui.widgets
-    from wizard.tui.app import WizardApp
-
-    owners: list[type] = [WizardApp]
+    owners: list[type] = [app]
     for package in (wizard.tui.screens, wizard.tui.widgets):
         for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
             module = importlib.import_module(info.name)

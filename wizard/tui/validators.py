@@ -8,8 +8,8 @@ from collections.abc import Callable
 from textual.validation import ValidationResult, Validator
 
 from wizard import WizardError
-from wizard.engine.interfaces import resolve_interface
 from wizard.engine.names import check_address, check_guid, check_host
+from wizard.engine.rpc_interfaces import resolve_interface
 
 
 class EngineCheck(Validator):

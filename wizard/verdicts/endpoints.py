@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.engine.catalog import DRS_UUID
-from wizard.engine.interfaces import INTERFACES, alias_of
+from wizard.engine.rpc_interfaces import INTERFACES, alias_of
 from wizard.verdicts.verdict import Verdict
 
 EPT_S_NOT_REGISTERED = 0x16C9A0D6

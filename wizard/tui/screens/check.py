@@ -14,8 +14,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from wizard import WizardError, diagnose
 from wizard.engine.catalog import CATALOG
-from wizard.engine.interfaces import alias_of
 from wizard.engine.params import check_params
+from wizard.engine.rpc_interfaces import alias_of
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
 from wizard.probes.base import Session

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from wizard import WizardError
-from wizard.engine.interfaces import INTERFACES, alias_of
 from wizard.engine.model import Symptom
+from wizard.engine.rpc_interfaces import INTERFACES, alias_of
 from wizard.probes.base import Credentials
 from wizard.tui import validators
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wizard.engine.catalog import DRS_UUID
-from wizard.engine.interfaces import INTERFACES, alias_of
+from wizard.engine.rpc_interfaces import INTERFACES, alias_of
 from wizard.engine.untrusted import TEXT_LIMIT, as_str, clean
 from wizard.verdicts.declared import DECLARED, kind
 from wizard.verdicts.endpoints import DRS_NAME, EPT_S_NOT_REGISTERED

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from wizard.engine.catalog import DRS_UUID
-from wizard.engine.interfaces import alias_of
+from wizard.engine.rpc_interfaces import alias_of
 from wizard.engine.walk import NOT_CHECKED
 from wizard.tui.widgets.evidence import as_dict, as_list, clean, short_name
 from wizard.verdicts.declared import DECLARED
