@@ -64,7 +64,7 @@ def compose(segment: Segment, entry: Entry, file: str) -> tuple[dict[str, Node],
         return {}, [f"{where}: unknown link(s) {', '.join(unknown)} (the segment's: {', '.join(segment.links)})"]
     problems = [f"{where}: unknown role {r!r} (the segment's: {', '.join(segment.roles)})"
                 for r in entry.roles if r not in segment.roles]
-    chosen = [nid for name in segment.links if name in entry.links for nid in segment.links[name].nodes]
+    chosen = [nid for nid in segment.nodes if segment.link_of(nid).name in entry.links]  # in the file's order
     used_exits: set[str] = set()
     used_fixed: set[str] = set()
     nodes: dict[str, Node] = {}
