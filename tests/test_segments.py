@@ -67,8 +67,8 @@ def test_only_trees_with_a_destination_dc_check_the_guid_links():
 @pytest.mark.parametrize("file,change,where,what", [
     (REPL, lambda d: d["enter"].update(segment="nope"), "flows/symptoms/ad-replication-1753.yaml: enter",
      "unknown segment 'nope' (known: server-path)"),
-    (REPL, lambda d: d["enter"].update(links=["guid", "dns"]), "flows/symptoms/ad-replication-1753.yaml: enter "
-     "server-path", "unknown link(s) dns"),
+    (REPL, lambda d: d["enter"].update(links=["guid", "dns"]), ("flows/symptoms/ad-replication-1753.yaml: enter "
+                                                           "server-path"), "unknown link(s) dns"),
     (REPL, lambda d: d["enter"]["exits"].pop("reached"), "enter server-path", "exit 'reached' is not wired"),
     (EXCH, lambda d: d["enter"]["exits"].update({"not-registered": {"cause": "ad-ds-not-running"}}),
      "flows/symptoms/exchange-rpc-http-1722.yaml: enter server-path",
@@ -79,8 +79,8 @@ def test_only_trees_with_a_destination_dc_check_the_guid_links():
      "no words for role ((client)) (node 'host' says it)"),
     (REPL, lambda d: d["enter"]["roles"].update(clinet="x"), "enter server-path", "unknown role 'clinet'"),
     (REPL, lambda d: d["enter"]["fixed"].update(port="135"), "enter server-path", "fixed 'port' is no parameter"),
-    (REPL, lambda d: d["nodes"].update(host=_node(d, "services")), "flows/symptoms/ad-replication-1753.yaml: "
-     "node 'host'", "the id is taken by segment 'server-path'"),
+    (REPL, lambda d: d["nodes"].update(host=_node(d, "services")),
+     "flows/symptoms/ad-replication-1753.yaml: node 'host'", "the id is taken by segment 'server-path'"),
     (REPL, lambda d: d["enter"]["exits"].update(reached={"next": "host"}), "flows/symptoms/ad-replication-1753.yaml",
      "cycle"),  # the composed graph is checked as any flow
     (REPL, lambda d: d["enter"]["exits"].update(reached={"next": "nowhere"}), "node 'dynamic-port'",
@@ -105,8 +105,8 @@ def test_a_broken_entry_names_the_tree_and_what_is_wrong(broken, file, change, w
      "node 'identity' is in two links ('host', 'identity')"),
     (lambda d: d["nodes"].update(spare=_node(d, "host")), "node 'spare'", "is in no link"),
     (lambda d: _node(d, "dynamic-port")["outcomes"].update(listening={"exit": "arrived"}),
-     "node 'dynamic-port'", "outcome 'listening' leads to unknown exit 'arrived' (the segment's: reached, "
-     "not-registered)"),
+     "node 'dynamic-port'",
+     "outcome 'listening' leads to unknown exit 'arrived' (the segment's: reached, not-registered)"),
     (lambda d: d["segment"]["links"]["epm"].update(passes={"next": "nowhere"}), "",
      "link 'epm' passes leads to missing node 'nowhere'"),
     (lambda d: _node(d, "host").update(why="((Somebody)) needs it."), "node 'host'",
