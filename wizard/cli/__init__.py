@@ -23,6 +23,7 @@ COMMANDS = {
     "check": "run one check (probe) now",
     "sweep": "every DC of a forest: the 1753 checks on each, in parallel",
     "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
+    "trace": "read a network trace (pcap, pcapng) of the failing computer: each RPC call as it really went",
     "flows": "check, list and show the decision trees",
     "lab": "a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
 }
