@@ -48,10 +48,8 @@ def segment_problems(segment: Segment) -> list[str]:
 
 
 def _target_problems(where: str, to: Transition, segment: Segment) -> list[str]:
-    if to.exit is not None:
-        known = ", ".join(segment.exits)
-        return [] if to.exit in segment.exits else [f"{where} leads to unknown exit {to.exit!r} (the segment's: "
-                                                     + known + ")"]
+    if to.exit is not None and to.exit not in segment.exits:
+        return [f"{where} leads to unknown exit {to.exit!r} (the segment's: {', '.join(segment.exits)})"]
     if to.next is not None and to.next not in segment.nodes:
         return [f"{where} leads to missing node {to.next!r}"]
     return []
