@@ -18,7 +18,7 @@ def walk_to(outcomes: dict[str, str], facts: dict[str, dict]) -> Walk:
 
 
 def test_no_fault_gives_pktmon_tcpdump_and_the_file_to_hand_back():
-    walk = walk_to({"host": "resolved", "epm": "registered", "dynamic-port": "listening", "port-config": "default",
+    walk = walk_to({"host": "resolved", "identity": "match", "epm": "registered", "dynamic-port": "listening", "port-config": "default",
                     "client-protocols": "complete", "services": "defaults"},
                    {"host": {"address": "10.0.0.20"}, "epm": {"endpoint_port": 49668}})
     assert walk.cause.id == "no-fault-found-rpc"
@@ -33,7 +33,7 @@ def test_no_fault_gives_pktmon_tcpdump_and_the_file_to_hand_back():
 
 
 def test_epm_unreachable_filters_135_without_a_dynamic_port():
-    walk = walk_to({"host": "resolved", "epm": "filtered"}, {"host": {"address": "10.0.0.20"}})
+    walk = walk_to({"host": "resolved", "identity": "match", "epm": "filtered"}, {"host": {"address": "10.0.0.20"}})
     assert walk.cause.id == "epm-unreachable"
     commands = walk.commands()
     assert "pktmon filter add rpcw-epm -i 10.0.0.20 -t TCP -p 135" in commands

@@ -25,6 +25,7 @@ TARGET, ADDRESS = "dc2.lab.example", "198.51.100.30"
 HEALTHY_FROM_HERE = {
     "dns_host": ("resolved", f"{TARGET} -> {ADDRESS} from DNS.", {"host": TARGET},
                  {"address": ADDRESS, "resolved_from": "dns", "addresses": [ADDRESS]}),
+    "identity": ("match", f"{ADDRESS} is DC2.", {"address": ADDRESS}, {"answered_by": "DC2"}),
     "epm_map": ("registered", "DRS is registered on TCP 49153.", {"address": ADDRESS, "interface": DRS_UUID,
                                                                   "port": 49153}, {"endpoint_port": 49153}),
     "tcp_ports": ("listening", f"{ADDRESS}: TCP 49153: LISTENING", {"address": ADDRESS}, {}),

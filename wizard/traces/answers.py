@@ -245,6 +245,10 @@ def trace_only_walk(call: Call, flows, symptom: str = "rpc-unavailable-1722"):
     for _ in range(len(walk.flow.nodes)):
         pending = walk.pending()
         seen = answer(call, pending) if pending else None
+        if seen is None and pending is not None and pending.probe == "identity":
+            # no failed ticket in the trace: nothing in it says who answered, and the path to the server goes on
+            # to the endpoint mapper as it does when nobody says who they are
+            seen = Answer("silent", "trace", summary="the trace does not show who answered at that address")
         if seen is None:
             break
         walk.apply(seen)
