@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the diagnosis machinery loads when a diagnosis begins, afte
     from wizard.diagnose import Runner
     from wizard.engine import FlowSet
     from wizard.probes.base import Credentials, Session
-    from wizard.tui.session import Diagnosis
+    from wizard.tui.diagnosis import Diagnosis
 
 
 @dataclass
@@ -114,7 +114,7 @@ class WizardApp(App[int]):
         from wizard.engine.trail import Trail
         from wizard.probes.base import Session
         from wizard.tui.screens.walk import WalkScreen
-        from wizard.tui.session import Diagnosis
+        from wizard.tui.diagnosis import Diagnosis
 
         context, notes = diagnose.checked_context(given)
         if not context.get("target"):

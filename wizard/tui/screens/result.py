@@ -19,7 +19,7 @@ from wizard import report
 from wizard.engine.model import NO_FAULT_CAUSES
 from wizard.engine.untrusted import clean_text
 from wizard.tui.commands import ExportProvider
-from wizard.tui.session import Diagnosis, subtitle
+from wizard.tui.diagnosis import Diagnosis, subtitle
 from wizard.tui.widgets.pictures import Pictures
 
 

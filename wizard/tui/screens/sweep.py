@@ -17,7 +17,7 @@ from wizard.engine.names import check_address, check_host
 from wizard.engine.untrusted import clean
 from wizard.report.sweep import HEADINGS, cell_colour, rows
 from wizard.sweep import DEFAULT_CONCURRENCY, DcResult, SweepResult, sweep
-from wizard.tui.session import Diagnosis
+from wizard.tui.diagnosis import Diagnosis
 
 
 def _forest_guess(context: dict[str, object]) -> str:

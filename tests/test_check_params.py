@@ -1,4 +1,4 @@
-"""Issue 11, case 8: probe parameters as a person types them for `rpc-wizard check`.
+"""Probe parameters as a person types them for `rpc-wizard check`.
 
 A parameter a probe cannot be called without is bad input (exit 3, naming it), not "the answer could
 not be understood"; the command shown is one portqry can run.

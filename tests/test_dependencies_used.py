@@ -1,4 +1,4 @@
-"""Issue 11, case 12: every dependency pyproject.toml declares is imported by rpc-wizard itself (a declared
+"""Every dependency pyproject.toml declares is imported by rpc-wizard itself (a declared
 but unused one, such as ldap3 was, is installed for nothing and reviewed for nothing)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, case 10: output into a closed pipe (`rpc-wizard parse big.txt | head -1`) ends quietly, with
+"""Output into a closed pipe (`rpc-wizard parse big.txt | head -1`) ends quietly, with
 the status of a Unix tool stopped by SIGPIPE, for every command: no BrokenPipeError traceback."""
 
 from __future__ import annotations

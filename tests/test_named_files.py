@@ -1,4 +1,4 @@
-"""Issue 11, cases 5 and 9: files a person names are read bounded and never block.
+"""Files a person names are read bounded and never block.
 
 `parse FILE`, `diagnose --log`/`--paste` and `--hosts-file` read at most the limit + 1 byte of a regular
 file and refuse anything else (a FIFO, /dev/zero, a directory) with one line; `-` (standard input) stays

@@ -1,4 +1,4 @@
-"""Issue 11, case 11: an IP address as the target. There is no name to resolve: the walk records the name
+"""An IP address as the target. There is no name to resolve: the walk records the name
 checks (dns_cname, dns_host) as skipped, saying why, and starts at identity with that address. The trail
 (back and forward in the wizard) replays such a walk as it was, and `diagnose` runs no name check."""
 
