@@ -79,7 +79,7 @@ def test_remembering_a_theme_keeps_the_rest_of_the_file(tmp_path):
     write(path, '# my keys\ntheme = "ansi-dark"  # old\n\n[keymap]\n"walk.run" = "x"  # r is taken\n')
     remember_theme(path, "ansi-light")
     assert path.read_text() == '# my keys\ntheme = "ansi-light"\n\n[keymap]\n"walk.run" = "x"  # r is taken\n'
-    assert read_config(path, binding_ids, THEMES).keymap == {"walk.run": "x"}
+    assert read_config(path, partial(binding_ids, WizardApp), THEMES).keymap == {"walk.run": "x"}
 
 
 # --- in the wizard --------------------------------------------------------------------------------------
