@@ -22,6 +22,7 @@ COMMANDS = {
     "diagnose": "run a symptom's decision tree to a root cause (headless)",
     "check": "run one check (probe) now",
     "sweep": "every DC of a forest: the 1753 checks on each, in parallel",
+    "replication": "every DC's replication status (inbound partners per naming context), read or pasted",
     "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
     "flows": "check, list and show the decision trees",
     "lab": "a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
