@@ -19,7 +19,7 @@ from wizard.engine.trail import Trail
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT, Credentials, Session
 from wizard.tui import clipboard
-from wizard.tui.commands import ChecksProvider, SweepProvider, SymptomsProvider
+from wizard.tui.commands import ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider
 from wizard.tui.session import Diagnosis
 
 
@@ -39,7 +39,7 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "rpc-wizard"
     SUB_TITLE = "from an RPC error to its cited cause"
-    COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider, SweepProvider}
+    COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
         Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True, show=False,

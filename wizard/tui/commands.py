@@ -56,6 +56,14 @@ class SweepProvider(ListProvider):
                lambda: self.app.push_screen(SweepScreen()))
 
 
+class ReplicationProvider(ListProvider):
+    def items(self) -> Iterable[Item]:
+        from wizard.tui.screens.replication import ReplicationScreen
+
+        yield ("Replication status", "every DC's inbound partners, destination by source; Enter opens a pair's "
+               "diagnosis (as rpc-wizard replication)", lambda: self.app.push_screen(ReplicationScreen()))
+
+
 class NodesProvider(ListProvider):
     """The step screen's own: jump to any node, the steps passed over recorded as not checked."""
 
