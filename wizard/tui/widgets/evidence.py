@@ -30,10 +30,10 @@ DRS_NAME = "MS NT Directory DRS Interface"  # portqry's words, as quoted in docu
 EPT_S_NOT_REGISTERED = "0x16c9a0d6"
 
 _GOOD = ("resolved", "match", "registered", "listening", "listed", "matches-target", "found", "default", "valid",
-         "dns", "tcp", "complete", "defaults", "in-range", "same")
+         "dns", "tcp", "complete", "defaults", "in-range", "same", "healthy")
 _BAD = ("not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable", "not-listening", "missing",
         "other-host", "too-small", "invalid", "hosts-file", "empty", "none", "np-only", "incomplete", "absent",
-        "differ", "in-use", "outside-range", "different")
+        "differ", "in-use", "outside-range", "different", "failing")
 OUTCOME_STYLE: dict[str, str] = {
     **{o: "green" for o in _GOOD},
     **{o: "red" for o in _BAD},
