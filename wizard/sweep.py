@@ -39,6 +39,7 @@ class DcResult:
     guid: str | None
     trail: Trail
     ports: ProbeResult | None = None  # the AD well-known ports in portqry's three states
+    inbound: ProbeResult | None = None  # signed in: the DC's own record of its inbound partners (repl_status)
 
     @property
     def walk(self) -> Walk:
@@ -124,7 +125,10 @@ def check_dc(fqdn: str, forest: str, dns_servers: list[str] | None, session: Ses
     if "identity" in done:
         known[("identity", _key(ahead["identity"]))] = done["identity"]
     diagnose.run(trail, session, runner=Prefetched(runner, known))
-    return DcResult(fqdn, guid, trail, done.get("tcp_ports"))
+    # signed in, what the DC records of its inbound partners; after the walk, whose identity check decides
+    # where the password may go (a DC that drops packets is known dead by then: no second timeout)
+    inbound = runner("repl_status", {"host": fqdn, "address": address}, session) if session.credentials else None
+    return DcResult(fqdn, guid, trail, done.get("tcp_ports"), inbound)
 
 
 def _key(params: dict[str, Any]) -> str:
