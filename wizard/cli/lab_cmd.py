@@ -56,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
         width = max(map(len, fault_list.FAULTS))
         for name, line in fault_list.FAULTS.items():
             print(f"{name:<{width}}  {line}")
+        from wizard.lab.replicate import RECORDED_CODES
+
+        print("\nWhat DC1 records in repsFrom when it replicates from DC2 (`lab replicate`; `rpc-wizard replication` "
+              "reads it): Samba's codes, not Windows'")
+        for name, (samba, windows) in RECORDED_CODES.items():
+            print(f"{name:<{width}}  {samba} (Windows: {windows})")
         return EXIT_OK
     _require_linux_root()
     from wizard import lab

@@ -23,6 +23,13 @@ from wizard.lab.runner import admin_env, host_argv, netns_argv, run
 from wizard.lab.topology import ADMIN_USER, DC1, DC2, FOREST, STATE_DIR
 
 DOMAIN_NC = "DC=" + ",DC=".join(FOREST.split("."))
+# fault -> (what DC1 records when it pulls from DC2, what a Windows DC records instead): `lab faults` prints it
+RECORDED_CODES = {
+    "ds-stopped": ("64 WERR_NETNAME_DELETED, then 1234 WERR_PORT_UNREACHABLE", "1753"),
+    "stale-a-record": ("1234 WERR_PORT_UNREACHABLE", "1753"),
+    "epm-blocked": ("121 WERR_SEM_TIMEOUT (after `lab replicate --forget`)", "1722"),
+    "dynamic-blocked": ("121 WERR_SEM_TIMEOUT", "1722"),
+}
 
 
 def replicate(nc: str = DOMAIN_NC, forget: bool = False) -> str:
