@@ -22,6 +22,8 @@ from wizard.probes.base import Session
 
 # run_probe's signature: (probe name, parameters, session) -> result; it never raises
 Runner = Callable[[str, dict[str, Any], Session], ProbeResult]
+# evidence seen elsewhere (a trace of the failing computer): the node's answer, or None when it does not show
+Observed = Callable[[ProbeCall], Answer | None]
 
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:
@@ -117,28 +119,45 @@ def _about(call: ProbeCall) -> str:
 
 
 def step(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None = None,
-         pastes: Mapping[str, str] | None = None, runner: Runner | None = None) -> None:
-    """Answer the current node: the person's answer first, then pasted output, else its live probe."""
+         pastes: Mapping[str, str] | None = None, runner: Runner | None = None,
+         observed: Observed | None = None, compare: bool = True) -> None:
+    """Answer the current node: the person's answer first, then pasted output, then what a trace observed
+    (checked against a live check from here when `compare`), else its live probe."""
     call = walk.pending()
     if call is None:
         return
     answers, pastes = answers or {}, pastes or {}
+    seen = observed(call) if observed and call.node not in answers and call.node not in pastes else None
     if call.node in answers:
         walk.apply(Answer(answers[call.node]))
     elif call.node in pastes:
         walk.apply(paste_answer(call, pastes[call.node]))
+    elif seen is not None:
+        walk.apply(against_live(seen, call, session, runner) if compare else seen)
     else:
         walk.record(execute(call, session, runner))
 
 
+def against_live(seen: Answer, call: ProbeCall, session: Session, runner: Runner | None = None) -> Answer:
+    """The observed answer, with the live check from here beside it: where they disagree the step says so,
+    and the observation (the failing computer's own view) wins."""
+    live = execute(call, session, runner)
+    if live.outcome in (seen.outcome, "error", "skipped"):
+        return seen
+    summary = (f"{seen.summary} A live check from here says {live.outcome} ({live.summary.rstrip('.')}); "
+               f"the {seen.source} from the failing computer wins.")
+    evidence = {**seen.evidence, "live": {"outcome": live.outcome, "summary": live.summary}}
+    return Answer(seen.outcome, seen.source, evidence, seen.facts, summary)
+
+
 def run(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None = None,
         pastes: Mapping[str, str] | None = None, on_step: Callable[[Walk], None] | None = None,
-        runner: Runner | None = None) -> Walk:
+        runner: Runner | None = None, observed: Observed | None = None, compare: bool = True) -> Walk:
     """Step until the walk reaches a cause or ends inconclusive."""
     for _ in range(100):  # flows are validated acyclic; this only bounds a broken one
         if walk.done:
             break
-        step(walk, session, answers, pastes, runner)
+        step(walk, session, answers, pastes, runner, observed, compare)
         if on_step:
             on_step(walk)
     return walk

@@ -107,9 +107,17 @@ def test_lab_exec_runs_the_installed_wizard(lab, fault):
     proc = subprocess.run([wizard, "lab", "exec", "--", "rpc-wizard", "diagnose", "--symptom", "ad-replication-1753",
                            "--target", lab.hosts["DC2"].fqdn, "--dns-server", lab.dns_servers[0], "--format", "json",
                            "--timeout", str(TIMEOUT)],
-                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+                                                                   **_lab_id()})
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["root_cause"]["id"] == "wrong-principal"
+
+
+def _lab_id() -> dict[str, str]:
+    """The lab this session uses (RPCW_LAB), passed on to a command run with a bare environment."""
+    import os
+
+    return {"RPCW_LAB": os.environ["RPCW_LAB"]} if "RPCW_LAB" in os.environ else {}
 
 
 def test_a_duplicate_a_record_is_a_stale_dns_record(lab):

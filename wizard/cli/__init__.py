@@ -24,6 +24,7 @@ COMMANDS = {
     "sweep": "every DC of a forest: the 1753 checks on each, in parallel",
     "replication": "every DC's replication status (inbound partners per naming context), read or pasted",
     "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
+    "trace": "read a network trace (pcap, pcapng) of the failing computer: each RPC call as it really went",
     "flows": "check, list and show the decision trees",
     "lab": "a Samba AD lab in network namespaces, with faults to inject (Linux, root)",
 }

@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="answer a node yourself instead of probing it")
     p.add_argument("--paste", action="append", default=[], metavar="NODE=FILE",
                    help="output of the node's command run elsewhere (e.g. on the DC), answering that node")
+    p.add_argument("--trace", metavar="FILE", help="a network trace (pcap, pcapng) taken on the failing computer: "
+                                                   "its observations answer the steps first (source: trace)")
     p.set_defaults(func=run)
 
 
@@ -75,9 +77,14 @@ def choose_symptom(flows: FlowSet, text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     check_timeout(args.timeout)
-    if not args.symptom and not args.log:
+    if not args.symptom and not args.log and not args.trace:
         raise WizardError("--symptom is required (an id from `rpc-wizard flows list`, or an error code)")
     symptom, given = given_inputs(args)
+    observed = None
+    if args.trace:
+        from wizard.cli.trace_cmd import observe
+
+        symptom, observed = observe(args.trace, symptom, given)
     context = build_context(given)
     flows: FlowSet = load_flows()
     walk = diagnose.start(choose_symptom(flows, str(symptom)), context, flows)
@@ -89,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if live:
         print(report.text_heading(walk), flush=True)
     diagnose.run(walk, session, answers, pastes,
-                 on_step=lambda w: print(report.text_step(len(w.steps), w.steps[-1]), flush=True) if live else None)
+                 on_step=lambda w: print(report.text_step(len(w.steps), w.steps[-1]), flush=True) if live else None,
+                 observed=observed)
     if live:
         print(report.to_text(walk, flows, steps=False))
     else:

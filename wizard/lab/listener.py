@@ -1,7 +1,8 @@
 """A plain TCP listener for EXCH1: accepts on one port and closes each connection after a moment.
 
-Run as `python -m wizard.lab.listener PORT ADDRESS` inside EXCH1's namespace. It stands in for
-Exchange's RPC over HTTP ports, where a probe only needs to see whether something listens.
+Run as `python -m wizard.lab.listener PORT ADDRESS [LAB-DIR]` inside EXCH1's namespace. It stands in for
+Exchange's RPC over HTTP ports, where a probe only needs to see whether something listens. LAB-DIR is
+not read: it marks whose lab the process belongs to.
 """
 
 from __future__ import annotations

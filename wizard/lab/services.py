@@ -108,7 +108,8 @@ def start_listeners(ports: Sequence[int] = EXCHANGE_PORTS) -> None:
     log = EXCH1.dir / "log" / "listeners.out"
     procs = []
     for port in ports:
-        env_python = [sys.executable, "-m", "wizard.lab.listener", str(port), EXCH1.address]
+        # EXCH1's directory at the end names this lab's listeners apart from another lab's (RPCW_LAB)
+        env_python = [sys.executable, "-m", "wizard.lab.listener", str(port), EXCH1.address, str(EXCH1.dir)]
         proc = _spawn(netns_argv(EXCH1.netns, env_python), log)
         _listener_pidfile(port).write_text(f"{proc.pid}\n")
         procs.append(proc)
