@@ -456,6 +456,7 @@ def bench_lab(repeat: int, env: dict[str, str]) -> None:
     bench_lab_healthy(lab, repeat)
     bench_lab_epm_blocked(lab, repeat)
     bench_lab_many_dcs(lab, repeat)
+    __import__("bench_forest").bench_forest_500(lab, repeat)  # issue 17: 500 DCs (scripts/bench_forest.py)
 
 
 def bench_lab_healthy(lab: Lab, repeat: int) -> None:
