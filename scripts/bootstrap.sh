@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(samba samba-ad-dc winbind krb5-user ldap-utils iproute2 iptables tmux procps tcpdump)
+DEBIAN_PACKAGES=(samba samba-ad-dc winbind krb5-user ldap-utils bind9-host iproute2 iptables tmux procps tcpdump)
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=()

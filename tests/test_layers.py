@@ -31,7 +31,7 @@ def test_core_imports_without_textual(module):
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("module", ["wizard.engine", "wizard.parsers"])
+@pytest.mark.parametrize("module", ["wizard.engine", "wizard.parsers", "wizard.verdicts", "wizard.verdicts.declared"])
 def test_pure_layers_import_no_io_libraries(module):
     proc = imports_without(module, {"textual", "impacket", "dns", "ldap3", "socket"})
     assert proc.returncode == 0, proc.stderr
@@ -70,3 +70,15 @@ def test_a_probe_loads_only_its_own_module():
     loaded = set(eval(proc.stdout))  # noqa: S307 - our own print of a list of module names
     assert "wizard.probes.epm" in loaded, proc.stderr
     assert not loaded & {"wizard.probes.ldap", "wizard.probes.dns", "wizard.probes.identity", "wizard.probes.winreg"}
+
+
+def test_verdicts_import_only_the_engine():
+    """Probes and parsers call the verdicts, not the other way round (design.md's layers)."""
+    import ast
+
+    for path in sorted((Path(__file__).parent.parent / "wizard" / "verdicts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            ours = [n for n in names if n.startswith("wizard.")]
+            assert all(n.startswith(("wizard.engine", "wizard.verdicts")) for n in ours), f"{path.name}: {ours}"

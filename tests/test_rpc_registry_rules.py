@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from wizard import WizardError
 from wizard.engine.interfaces import INTERFACES, resolve_interface
-from wizard.parsers.rpcregistry import (
+from wizard.verdicts.registry_rules import (
     CLIENT_PROTOCOLS,
     dynamic_range,
     judge_client_protocols,

@@ -131,3 +131,23 @@ def test_a_duplicate_a_record_is_a_stale_dns_record(lab):
         dnsrecords._dns("delete", lab.forest, name, "A", member)
     assert (code, cited(report)) == (1, "stale-dns-record")
     assert {s["node"]: s["evidence"].get("address") for s in report["steps"]}["impostor-drs"] == member
+
+
+def test_the_fix_names_the_stale_record_and_the_server_that_holds_it(lab, fault):
+    fault("stale-a-record")
+    _, report = diagnose(lab, creds=False)
+    assert report["root_cause"]["id"] == "stale-dns-record"
+    server, member = lab.dns_servers[0], lab.hosts["MEMBER1"].address
+    command = f"dnscmd {server} /recorddelete {lab.forest} dc2 A {member}"
+    assert any(command in fix and f"DNS server {server}" in fix for fix in report["root_cause"]["fixes"])
+    assert command in report["commands"]
+
+
+def test_the_fix_names_the_hosts_line(lab, fault):
+    fault("hosts-entry")
+    _, report = diagnose(lab, "--hosts-file", str(lab.client_hosts_file), creds=False)
+    assert report["root_cause"]["id"] == "stale-hosts-entry"
+    lines = lab.client_hosts_file.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if lab.hosts["DC2"].fqdn in line.split())
+    assert any(f"line {number} of hosts, which maps {lab.hosts['DC2'].fqdn} to {lab.hosts['MEMBER1'].address}" in fix
+               for fix in report["root_cause"]["fixes"])

@@ -252,3 +252,14 @@ def test_sc_parser_stays_linear_and_never_raises(text):
     start = time.perf_counter()
     assert answer("rpc_services", text * 3) is None
     assert time.perf_counter() - start < 3
+
+
+def test_source_guid_from_the_source_dcs_own_showrepl(sample):
+    own = "b6dc8589-7e00-4a5d-b688-045aef63ec01"  # the DSA object GUID repadmin /showrepl CONTOSO-DC1 prints
+    outcome, evidence, summary = answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=own.upper())
+    assert (outcome, evidence["ntds_guid"]) == ("same", own) and "wrong in DNS" in summary
+    other = "11111111-2222-3333-4444-555555555555"
+    assert answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=other)[0] == "different"
+    assert answer("source_guid", sample("repadmin_showrepl_1753.txt")) is None  # no GUID to compare with
+    assert answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=own, target="contoso-dc2") is None
+    assert answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=own, target="CONTOSO-DC1")[0] == "same"

@@ -30,7 +30,10 @@ def probe(name, session, **params):
 def test_dns_host_healthy_asks_each_server(lab, session):
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers, hosts_file=lab.client_hosts_file)
     assert r.outcome == "resolved"
-    assert r.facts == {"address": addr(lab, "DC2"), "resolved_from": "dns", "addresses": [addr(lab, "DC2")]}
+    # the record, its zone and the first named server that holds it: what a fix names (dnscmd /recorddelete)
+    assert r.facts == {"address": addr(lab, "DC2"), "resolved_from": "dns", "addresses": [addr(lab, "DC2")],
+                       "dns_record_type": "A", "dns_zone": lab.forest, "dns_record": "dc2",
+                       "dns_record_server": lab.dns_servers[0]}
     assert r.evidence["servers"][lab.dns_servers[0]]["A"]["answers"] == [addr(lab, "DC2")]
     assert r.evidence["ptr"]["status"] in ("ok", "nxdomain", "nodata")
 
@@ -39,6 +42,8 @@ def test_dns_host_stale_record_and_missing_record(lab, session, fault):
     fault("stale-a-record")
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers)
     assert r.facts["address"] == addr(lab, "MEMBER1")
+    assert (r.facts["dns_zone"], r.facts["dns_record"]) == (lab.forest, "dc2")
+    assert r.facts["dns_record_server"] in lab.dns_servers
     fault("no-dns-record")
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers,
               hosts_file=lab.client_hosts_file)
@@ -49,8 +54,12 @@ def test_dns_host_prefers_hosts_file(lab, session, fault):
     fault("hosts-entry")
     r = probe("dns_host", session, host=fqdn(lab, "DC2"), dns_servers=lab.dns_servers,
               hosts_file=lab.client_hosts_file)
+    line = r.evidence["hosts_line"]  # "<path>:<number>: <the line>", the line a fix names
+    number = int(line.split(":")[1])
     assert r.facts == {"address": addr(lab, "MEMBER1"), "resolved_from": "hosts-file",
-                       "addresses": [addr(lab, "MEMBER1")]}
+                       "addresses": [addr(lab, "MEMBER1")], "hosts_file_name": "hosts", "hosts_line": number}
+    with open(lab.client_hosts_file) as hosts:
+        assert hosts.read().splitlines()[number - 1].split() == line.split(": ", 1)[1].split()
     assert addr(lab, "DC2") in r.summary  # DNS's own answer is still shown
 
 

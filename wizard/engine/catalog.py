@@ -47,7 +47,10 @@ CATALOG: dict[str, ProbeSpec] = {
             "Resolve the host's A/AAAA on each DNS server, the system resolver and the hosts/LMHOSTS files.",
             ("host", "dns_servers", "hosts_file"),
             ("resolved", "not-found"),
-            ("address", "resolved_from", "addresses"),
+            # what a fix names (wizard.verdicts.dns): the record, its zone and the DNS server that answered with it,
+            # or the HOSTS/LMHOSTS line
+            ("address", "resolved_from", "addresses", "dns_record", "dns_record_type", "dns_zone",
+             "dns_record_server", "hosts_file_name", "hosts_line"),
             "nslookup {host} {dns_server}",
             required=("host",),
         ),

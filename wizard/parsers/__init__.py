@@ -12,7 +12,7 @@ from wizard.parsers.cleanup import MAX_BYTES, decode_paste
 from wizard.parsers.context import context_from
 from wizard.parsers.detect import parse_text
 from wizard.parsers.model import ParsedPaste
-from wizard.parsers.rpcports import RPC_INTERNET_ABSENT, evaluate_rpc_ports
+from wizard.verdicts.rpc_internet import RPC_INTERNET_ABSENT, evaluate_rpc_ports
 
 __all__ = ["MAX_BYTES", "RPC_INTERNET_ABSENT", "ParsedPaste", "answer_from_paste", "context_from", "decode_paste",
            "evaluate_rpc_ports", "parse_text"]

@@ -15,21 +15,9 @@ from __future__ import annotations
 import re
 
 from wizard.parsers.common import Found
+from wizard.verdicts.services import ERROR_SERVICE_DOES_NOT_EXIST, START_TYPES, STATES  # the probe's words too
 
 KIND = "sc-service"
-# dwCurrentState and dwStartType, in the services probe's words (wizard.probes.services STATES, START_TYPES)
-STATES = {1: "stopped", 2: "start pending", 3: "stop pending", 4: "running", 5: "continue pending",
-          6: "pause pending", 7: "paused"}
-START_TYPES = {0: "boot", 1: "system", 2: "automatic", 3: "manual", 4: "disabled"}
-# Document 000's table (Windows Server 2003 and later): service -> (display name, default states, start types).
-# Document 000's table (Windows Server 2003 and later); NTDS: a DC's directory service runs, automatic.
-# The service probe (wizard.probes.services) judges by the same table.
-DEFAULTS: dict[str, tuple[str, set[str], set[str]]] = {
-    "NTDS": ("Active Directory Domain Services", {"running"}, {"automatic"}),
-    "RpcSs": ("Remote Procedure Call", {"running"}, {"automatic"}),
-    "RpcLocator": ("Remote Procedure Call Locator", {"stopped"}, {"manual"}),
-}
-ERROR_SERVICE_DOES_NOT_EXIST = 1060
 
 _COMMAND = re.compile(r"\bsc(?:\.exe)?\s+(?:\\\\([^\s\\]+)\s+)?(?:qc|query|queryex)\s+\"?([\w.$-]+)", re.I)
 _NAME = re.compile(r"^\s*SERVICE_NAME\s*:\s*(\S+)", re.I)

@@ -31,6 +31,7 @@ from typing import Any
 
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import PROSE_LIMIT, as_str, clean
+from wizard.verdicts.ports import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE  # portqry's words, written once
 
 DEFAULT_TIMEOUT = 3.0
 DEADLINE_FACTOR = 3  # a probe call ends within DEADLINE_FACTOR x timeout (see the module docstring)
@@ -39,11 +40,6 @@ EVIDENCE_TEXT_LIMIT = 300  # characters of one evidence string (a DN, a binding,
 EVIDENCE_ITEMS_LIMIT = 1000  # entries of one evidence list or mapping (a forest lists at most 1000 DCs)
 _GRACE = 0.25  # how long parallel() waits past the deadline for calls that are ending at it anyway
 
-# portqry's words for the three states of a TCP port, plus a host that cannot be reached at all
-LISTENING = "LISTENING"
-NOT_LISTENING = "NOT LISTENING"
-FILTERED = "FILTERED"
-UNREACHABLE = "UNREACHABLE"
 
 # a reset or abort proves the host is up (portqry: NOT LISTENING); these say no packet got there
 _REFUSED = (errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from wizard.engine.results import ERROR, SKIPPED, ProbeResult
+from wizard.engine.results import SKIPPED, ProbeResult
 from wizard.probes.base import Session
+from wizard.verdicts.dns import resolution_source as verdict
 
 
 def resolution_source(session: Session, resolved_from: str | None) -> ProbeResult:
-    if resolved_from == "hosts-file":
-        return ProbeResult("resolution_source", "hosts-file",
-                           "The wrong address came from a HOSTS/LMHOSTS file entry, "
-                           "which the resolver reads before DNS.",
-                           {"resolved_from": resolved_from})
-    if resolved_from == "dns":
-        return ProbeResult("resolution_source", "dns", "The wrong address came from DNS.",
-                           {"resolved_from": resolved_from})
-    return ProbeResult("resolution_source", ERROR, "Where the address came from is unknown.")
+    return verdict(resolved_from).result("resolution_source")
 
 
 def ask(session: Session, question: str | None = None) -> ProbeResult:

@@ -18,14 +18,14 @@ from impacket.uuid import bin_to_string, uuidtup_to_bin
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import clean
-from wizard.probes.base import FILTERED, NOT_LISTENING, UNREACHABLE, BoundedSocket, Garbled, Session, open_tcp
+from wizard.probes.base import BoundedSocket, Garbled, Session, open_tcp
+from wizard.verdicts import endpoints as verdicts
+from wizard.verdicts.endpoints import DRS_NAME, EPT_S_NOT_REGISTERED, EndpointList, MapAnswer, port_of
+from wizard.verdicts.ports import port_135
 
-EPT_S_NOT_REGISTERED = 0x16C9A0D6
-_STATE_OUTCOME = {FILTERED: "filtered", NOT_LISTENING: "refused", UNREACHABLE: "unreachable"}
 MAX_ENTRIES = 2000  # a busy Windows DC lists a few hundred; more is a server that never ends its list
 MAX_PAGES = 20  # pages of ept_lookup, whatever their size
 PAGE_SIZE = 500
-SHOWN_ENDPOINTS = 500  # endpoints kept in the evidence (all of them stay in the facts)
 
 
 class BoundedTransport(transport.TCPTransport):
@@ -73,7 +73,7 @@ class BoundedTransport(transport.TCPTransport):
 def interface_name(uuid: str) -> str:
     """A readable name for an interface UUID: portqry's for DRS, else impacket's protocol or provider table."""
     if uuid.lower() == DRS_UUID:
-        return "MS NT Directory DRS Interface"  # portqry's wording, as quoted in document 000
+        return DRS_NAME  # portqry's wording, as quoted in document 000
     name = epm.KNOWN_PROTOCOLS.get(uuid.upper(), "")
     if name:
         return name
@@ -88,10 +88,8 @@ def _blocked(session: Session, address: str | None) -> ProbeResult | None:
     if not address:
         return ProbeResult("", ERROR, "No address to ask.")
     state, detail = session.known_dead(address, 135) or session.port_state(address, 135)
-    if state in _STATE_OUTCOME:
-        return ProbeResult("", _STATE_OUTCOME[state], f"TCP 135 on {address}: {state} ({detail}).",
-                           {"address": address, "port_135": state, "detail": detail})
-    return None
+    dead = port_135(address, state, detail)
+    return dead.result("") if dead else None
 
 
 def _connect(session: Session, address: str):
@@ -100,73 +98,39 @@ def _connect(session: Session, address: str):
 
 def epm_map(session: Session, address: str | None, interface: str | None = None) -> ProbeResult:
     uuid = (interface or DRS_UUID).lower()
-    name = interface_name(uuid) or uuid
+    name = interface_name(uuid)  # "": the verdict names it from the list or our table
     blocked = _blocked(session, address)
     if blocked:
         return blocked
     if uuid != DRS_UUID:  # any version of any interface: its entries in the mapper's whole list
-        return _mapped(epm_transports(session, address, uuid))
+        return verdicts.epm_map_list(_listing(session, address), uuid, name).result("epm_map")
     dce = _connect(session, address)
     try:
-        binding = epm.hept_map(address, uuidtup_to_bin((uuid, "4.0" if uuid == DRS_UUID else "1.0")),
-                               protocol="ncacn_ip_tcp", dce=dce)
+        binding = epm.hept_map(address, uuidtup_to_bin((uuid, "4.0")), protocol="ncacn_ip_tcp", dce=dce)
     except DCERPCException as exc:
-        if exc.get_error_code() == EPT_S_NOT_REGISTERED:
-            return ProbeResult("epm_map", "not-registered",
-                               f"The endpoint mapper at {address} answered: {name} is not registered "
-                               "(EPT_S_NOT_REGISTERED, 1753 / 0x6d9).",
-                               {"address": address, "interface": uuid, "status": hex(EPT_S_NOT_REGISTERED)})
-        raise
+        if exc.get_error_code() != EPT_S_NOT_REGISTERED:
+            raise
+        binding = None
     finally:
         dce.disconnect()
-    port = _port_of(binding)
-    evidence = {"address": address, "interface": uuid, "binding": binding, "port": port}
-    if port is None:
-        return ProbeResult("epm_map", ERROR, f"The endpoint mapper at {address} answered for {name} without a "
-                           "usable TCP port.", evidence)
-    return ProbeResult("epm_map", "registered", f"{name} is registered at {address} on TCP {port}.",
-                       evidence, {"endpoint_port": port})
-
-
-def _port_of(binding: str) -> int | None:
-    """The port of `ncacn_ip_tcp:HOST[PORT]`, or None when the server sent something else."""
-    try:
-        port = int(binding.rsplit("[", 1)[1].rstrip("]"))
-    except (IndexError, ValueError):
-        return None
-    return port if 0 < port < 65536 else None
+    return verdicts.epm_map_answer(MapAnswer(address, uuid, binding, name)).result("epm_map")
 
 
 def epm_lookup(session: Session, address: str | None) -> ProbeResult:
     blocked = _blocked(session, address)
     if blocked:
         return blocked
+    return verdicts.epm_lookup(_listing(session, address)).result("epm_lookup")
+
+
+def _listing(session: Session, address: str) -> EndpointList:
+    """The endpoint mapper's whole list, and whether it ended."""
     dce = _connect(session, address)
     try:
         entries, cut_short = lookup_all(dce)
     finally:
         dce.disconnect()
-    endpoints = [describe(entry) for entry in entries]
-    tcp_ports = sorted({e["port"] for e in endpoints if e["protocol"] == "ncacn_ip_tcp" and e.get("port")})
-    evidence = {"address": address, "endpoints": endpoints[:SHOWN_ENDPOINTS], "endpoints_total": len(endpoints),
-                "tcp_ports": tcp_ports}
-    if cut_short:
-        evidence["cut_short"] = cut_short
-    if not endpoints:
-        return ProbeResult("epm_lookup", "empty", f"The endpoint mapper at {address} lists nothing.",
-                           evidence, {"endpoints": []})
-    cut = f"; the list was cut short: {cut_short}" if cut_short else ""
-    return ProbeResult("epm_lookup", "listed",
-                       f"{len(endpoints)} endpoints registered at {address}; TCP ports {_ports_text(tcp_ports)}{cut}.",
-                       evidence, {"endpoints": endpoints})
-
-
-def _ports_text(ports: list[int], shown: int = 20) -> str:
-    """The ports for a one-line summary: a real DC has a dozen or two; a hostile list is cut."""
-    if not ports:
-        return "none"
-    more = f" and {len(ports) - shown} more" if len(ports) > shown else ""
-    return f"{ports[:shown]}{more}"
+    return EndpointList(address, tuple(map(describe, entries)), complete=cut_short is None, cut_short=cut_short or "")
 
 
 def lookup_all(dce) -> tuple[list[dict[str, Any]], str | None]:
@@ -210,7 +174,7 @@ def describe(entry: dict[str, Any]) -> dict[str, Any]:
     uuid_version = bin_to_string(tower["Floors"][0]["InterfaceUUID"]).lower()
     binding = clean(epm.PrintStringBinding(tower["Floors"]), 200)  # a host floor may carry any text
     protocol = binding.split(":", 1)[0]
-    port = _port_of(binding) if "[" in binding and protocol in ("ncacn_ip_tcp", "ncacn_http") else None
+    port = port_of(binding) if "[" in binding and protocol in ("ncacn_ip_tcp", "ncacn_http") else None
     uuid = uuid_version[:36]
     # the server's own words: printed in tables and tickets, so through the one sanitiser
     annotation = clean(entry["annotation"].rstrip(b"\x00").decode("latin-1"), 64)
@@ -222,34 +186,8 @@ def epm_transports(session: Session, address: str | None, interface: str | None 
     """The protocols the endpoint mapper lists the interface on. Document 002: an endpoint that could not be
     created leaves the interface on named pipes (ncacn_np) but not on ncacn_ip_tcp."""
     uuid = (interface or DRS_UUID).lower()
-    name = interface_name(uuid) or uuid
+    name = interface_name(uuid)  # "": the verdict names it from the list or our table
     blocked = _blocked(session, address)
     if blocked:
         return ProbeResult("epm_transports", blocked.outcome, blocked.summary, blocked.evidence)
-    dce = _connect(session, address)
-    try:
-        entries, cut_short = lookup_all(dce)
-    finally:
-        dce.disconnect()
-    mine = [e for e in map(describe, entries) if e["uuid"] == uuid]
-    protocols = sorted({e["protocol"] for e in mine})
-    ports = sorted({e["port"] for e in mine if e["protocol"] == "ncacn_ip_tcp" and e["port"]})
-    evidence = {"address": address, "interface": uuid, "protocols": protocols, "tcp_ports": ports,
-                "bindings": [e["binding"] for e in mine][:50]}
-    if cut_short:
-        evidence["cut_short"] = cut_short
-    if ports:
-        return ProbeResult("epm_transports", "tcp", f"{name} is registered at {address} on TCP {ports[0]} "
-                           f"({', '.join(protocols)}).", evidence, {"endpoint_port": ports[0]})
-    if "ncacn_np" in protocols:
-        return ProbeResult("epm_transports", "np-only", f"{name} is registered at {address} on named pipes but "
-                           "not on ncacn_ip_tcp: its TCP endpoint was not created.", evidence)
-    listed = f" (only {', '.join(protocols)})" if protocols else ""
-    return ProbeResult("epm_transports", "not-registered", f"The endpoint mapper at {address} does not list {name} "
-                       f"on ncacn_ip_tcp or named pipes{listed}.", evidence)
-
-
-def _mapped(found: ProbeResult) -> ProbeResult:
-    """epm_transports read as epm_map: registered on TCP, or not."""
-    outcome = {"tcp": "registered", "np-only": "not-registered"}.get(found.outcome, found.outcome)
-    return ProbeResult("epm_map", outcome, found.summary, found.evidence, found.facts)
+    return verdicts.epm_transports(_listing(session, address), uuid, name).result("epm_transports")

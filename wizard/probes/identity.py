@@ -16,6 +16,8 @@ from wizard.engine.untrusted import clean
 from wizard.probes.base import LISTENING, CutShort, Session, in_parallel, one_line
 from wizard.probes.ldap import LdapUnavailable, root_dse, strip_extended
 from wizard.probes.smb import close_quietly, smb_connection
+from wizard.verdicts.identity import Identity, NamesHeard, judge, short
+from wizard.verdicts.identity import identity as verdict
 
 _GROUP_FLAG = 0x8000
 MAX_ADDRESSES = 8  # addresses one name resolved to that are asked; a DNS answer may list hundreds
@@ -59,10 +61,6 @@ def _ldap_names(session: Session, address: str) -> dict[str, str]:
             "dsServiceName": strip_extended(dse.get("dsServiceName", ""))}
 
 
-def _short(name: str) -> str:
-    return name.split(".")[0].upper() if name else ""
-
-
 def _claimed(sources: dict[str, Any]) -> dict[str, str]:
     """The host each source says it is, as a short upper-case name."""
     claimed = {}
@@ -70,10 +68,10 @@ def _claimed(sources: dict[str, Any]) -> dict[str, str]:
         claimed["netbios"] = sources["netbios"][0].upper()
     smb = sources.get("smb")
     if isinstance(smb, dict) and (smb.get("dns_host_name") or smb.get("name")):
-        claimed["smb"] = _short(smb.get("dns_host_name") or smb.get("name"))
+        claimed["smb"] = short(smb.get("dns_host_name") or smb.get("name"))
     ldap = sources.get("ldap")
     if isinstance(ldap, dict) and ldap.get("dnsHostName"):
-        claimed["ldap"] = _short(ldap["dnsHostName"])
+        claimed["ldap"] = short(ldap["dnsHostName"])
     return claimed
 
 
@@ -97,44 +95,17 @@ def identity(session: Session, address: str | None, expected: str | None,
     given = list(dict.fromkeys([address, *(a for a in addresses or [] if isinstance(a, str))]))
     every = given[:MAX_ADDRESSES]
     seen = in_parallel(session, {a: (lambda a=a: _ask_one(session, a)) for a in every})
-    views = [v for v in (seen[a] for a in every) if isinstance(v, dict)]
-    want = _short(expected)
+    views = tuple(NamesHeard(v["address"], v["claimed"], v["sources"])
+                  for v in (seen[a] for a in every) if isinstance(v, dict))
+    want = short(expected)
     for view in views:
-        session.record_identity(view["address"], expected, _verdict(view["claimed"], want))
-    result = _result(views, every, address, expected, want)
+        session.record_identity(view.address, expected, judge(view.claimed, want))
+    result = verdict(Identity(expected, views, len(every))).result("identity")
+    if not views:
+        result.summary = f"Could not ask {address} who it is."
     if len(given) > len(every):
         result.evidence["addresses_not_asked"] = len(given) - len(every)
     return result
-
-
-def _verdict(claimed: dict[str, str], want: str) -> str:
-    if not claimed:
-        return "silent"
-    return "match" if all(name == want for name in claimed.values()) else "mismatch"
-
-
-def _result(views: list[dict[str, Any]], every: list[str], address: str, expected: str, want: str) -> ProbeResult:
-    wrong = [v for v in views if _verdict(v["claimed"], want) == "mismatch"]
-    view = wrong[0] if wrong else next((v for v in views if v["claimed"]), views[0] if views else None)
-    if view is None:
-        return ProbeResult("identity", ERROR, f"Could not ask {address} who it is.")
-    evidence = {**view, "expected": expected}
-    if len(every) > 1:
-        evidence["all_addresses"] = {v["address"]: v["claimed"] for v in views}
-    at, claimed = view["address"], view["claimed"]
-    if not claimed:
-        return ProbeResult("identity", "silent", f"Nothing at {at} said who it is (NetBIOS, SMB, LDAP).", evidence)
-    if wrong:
-        others = sorted({name for name in claimed.values() if name != want})
-        also = f" ({len(every)} addresses resolved; this one is wrong)" if len(every) > 1 else ""
-        return ProbeResult("identity", "mismatch", f"{at} is {', '.join(others)}, not {want} ({_by(claimed)}){also}.",
-                           evidence, {"answered_by": others[0], "address": at})
-    return ProbeResult("identity", "match", f"{at} is {want} ({_by(claimed)}).", evidence,
-                       {"answered_by": want, "address": at})
-
-
-def _by(claimed: dict[str, str]) -> str:
-    return ", ".join(f"{source}: {name}" for source, name in claimed.items())
 
 
 def _why(exc: BaseException) -> str:

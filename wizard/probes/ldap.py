@@ -21,6 +21,8 @@ from wizard.engine.untrusted import clean
 from wizard.probes.base import LISTENING, BoundedSocket, Session
 from wizard.probes.dns import SYSTEM, ask
 from wizard.probes.trust import Permit, by_hand, permit, sign_in
+from wizard.verdicts.guids import GuidComparison
+from wizard.verdicts.guids import ntds_guid as verdict
 
 EXTENDED_DN_OID = "1.2.840.113556.1.4.529"  # LDAP_SERVER_EXTENDED_DN_OID: DNs come back as <GUID=...>;DN
 ROOT_DSE_ATTRS = ("dnsHostName", "serverName", "dsServiceName", "defaultNamingContext",
@@ -211,11 +213,8 @@ def _compare(evidence: dict[str, Any], address: str, target: str, guid: str, sig
                            "anonymous client: give --user to compare it.", evidence)
     if not own:
         return ProbeResult("ntds_guid", ERROR, f"{address} did not reveal its NTDS Settings objectGUID.", evidence)
-    if own == guid.lower():
-        note = " (read anonymously: the credentials were not sent)" if withheld else ""
-        return ProbeResult("ntds_guid", "match", f"{target} holds NTDS Settings objectGUID {own}, as expected{note}.",
-                           evidence, {"ntds_guid": own})
-    created = f" (its own was created {evidence['own_when_created']})" if evidence.get("own_when_created") else ""
-    return ProbeResult("ntds_guid", "mismatch",
-                       f"The destination uses objectGUID {guid}, but {target} holds {own}{created}: "
-                       "a stale NTDS Settings object.", evidence, {"ntds_guid": own})
+    rest = {k: v for k, v in evidence.items() if k not in ("given_guid", "own_guid")}
+    found = verdict(GuidComparison(guid, own, target, evidence.get("own_when_created", ""), rest)).result("ntds_guid")
+    if found.outcome == "match" and withheld:
+        found.summary = found.summary.rstrip(".") + " (read anonymously: the credentials were not sent)."
+    return found

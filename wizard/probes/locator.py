@@ -10,6 +10,8 @@ from wizard.probes.base import Session
 from wizard.probes.dns import address_of, ask_all, servers_of
 from wizard.probes.ldap import LdapUnavailable, guid_of_extended_dn, open_ldap, root_dse, search
 from wizard.probes.trust import Permit, by_hand, permit
+from wizard.verdicts.guids import GuidComparison
+from wizard.verdicts.guids import source_guid as verdict
 
 MAX_DCS = 1000  # a forest's DC locator never names more; a server that does is not believed past this
 
@@ -111,11 +113,4 @@ def source_guid(session: Session, target: str | None, guid: str | None,
     if own.outcome != "found":
         return ProbeResult("source_guid", SKIPPED, f"Not compared: {own.summary} Compare by hand: the \"DSA object "
                            f"GUID\" at the top of \"repadmin /showrepl {target}\" with {guid}.", own.evidence)
-    mine = own.facts["guid"].lower()
-    evidence = {**own.evidence, "destination_guid": guid, "source_guid": mine}
-    if mine == guid.lower():
-        return ProbeResult("source_guid", "same", f"{target} holds NTDS Settings objectGUID {mine}, the GUID the "
-                           "destination uses: the alias itself is wrong in DNS.", evidence, {"ntds_guid": mine})
-    return ProbeResult("source_guid", "different", f"{target} holds NTDS Settings objectGUID {mine}, not {guid}: "
-                       "the GUID the destination uses belongs to an old or stale NTDS Settings object.", evidence,
-                       {"ntds_guid": mine})
+    return verdict(GuidComparison(guid, own.facts["guid"], target, evidence=own.evidence)).result("source_guid")

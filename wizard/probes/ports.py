@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE, CutShort, Session, in_parallel
+from wizard.probes.base import FILTERED, CutShort, Session, in_parallel
 from wizard.probes.epm import epm_lookup
+from wizard.verdicts.ports import PortState, PortStates
+from wizard.verdicts.ports import tcp_ports as verdict
 
-_OUTCOME = {LISTENING: "listening", NOT_LISTENING: "not-listening", FILTERED: "filtered", UNREACHABLE: "unreachable"}
-# the worst state among several ports decides the outcome
-_SEVERITY = (UNREACHABLE, FILTERED, NOT_LISTENING, LISTENING)
 MAX_ADVERTISED = 64  # a DC's endpoint mapper lists a dozen or two TCP ports; a hostile one may list thousands
 
 
@@ -44,9 +43,6 @@ def tcp_ports(session: Session, address: str | None, ports: object = None) -> Pr
     cut = next((v for v in states.values() if isinstance(v, CutShort)), None)
     if cut:
         raise cut  # the deadline came before every port was tried: not a fact about those ports
-    table = {p: states[str(p)] if isinstance(states[str(p)], tuple) else (FILTERED, str(states[str(p)]))
-             for p in wanted}
-    worst = min((state for state, _ in table.values()), key=_SEVERITY.index)
-    evidence = {"address": address, "ports": {str(p): {"state": s, "detail": d} for p, (s, d) in table.items()}}
-    summary = "; ".join(f"TCP {p}: {s}" for p, (s, _) in table.items())
-    return ProbeResult("tcp_ports", _OUTCOME[worst], f"{address}: {summary}.", evidence, {})
+    table = {p: PortState(*states[str(p)]) if isinstance(states[str(p)], tuple) else
+             PortState(FILTERED, str(states[str(p)])) for p in wanted}
+    return verdict(PortStates(address, table)).result("tcp_ports")

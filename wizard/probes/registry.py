@@ -6,7 +6,7 @@ Signing in follows wizard.probes.trust: the host meant at an address is `expecte
 identity check was asked about there in this session; with neither, or one that did not match (a
 password, NTLM), nothing is sent, and the probe is skipped and says what to run by hand. A key that
 does not exist is a fact (None: "defaults in force"), not an error. The values are judged by the same
-rules as a pasted `reg query` (wizard.parsers.rpcports, wizard.parsers.rpcregistry).
+verdicts as a pasted `reg query` (wizard.verdicts.registry).
 """
 
 from __future__ import annotations
@@ -18,23 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.parsers import RPC_INTERNET_ABSENT, evaluate_rpc_ports
-from wizard.parsers.rpcregistry import (
-    EXCHANGE_PORTS,
-    dynamic_range,
-    judge_client_protocols,
-    judge_fixed_port,
-    judge_valid_ports,
-)
 from wizard.probes.base import LISTENING, Session
 from wizard.probes.smb import close_quietly, smb_connection
 from wizard.probes.trust import Permit, by_hand, permit, sign_in
+from wizard.verdicts import registry as verdicts
+from wizard.verdicts.registry import INTERNET_VALUES, FixedPortRead, RegistryKey, ValidPortsRead, listed
+from wizard.verdicts.registry_rules import EXCHANGE_PORTS, dynamic_range
 
 RPC_INTERNET = r"Software\Microsoft\Rpc\Internet"
 CLIENT_PROTOCOLS = r"Software\Microsoft\Rpc\ClientProtocols"
 RPC_PROXY = r"Software\Microsoft\Rpc\RpcProxy"
 NTDS_PARAMETERS = r"SYSTEM\CurrentControlSet\Services\NTDS\Parameters"
-INTERNET_VALUES = ("Ports", "PortsInternetAvailable", "UseInternetPorts")
 MAX_VALUES = 64  # a key with more values than this is not read further
 ERROR_FILE_NOT_FOUND = 2
 ERROR_NO_MORE_ITEMS = 259
@@ -226,18 +220,7 @@ def rpc_port_config(session: Session, address: str | None = None, expected: str 
     if isinstance(got, ProbeResult):
         return got
     target, found = got
-    values = found[RPC_INTERNET]
-    if values is None:
-        return ProbeResult("rpc_port_config", "default", RPC_INTERNET_ABSENT, {"key": "absent"})
-    outcome, why = evaluate_rpc_ports(_listed(values.get("Ports")), values.get("PortsInternetAvailable"),
-                                      values.get("UseInternetPorts"))
-    return ProbeResult("rpc_port_config", outcome, why, {"key": "present", "values": values, "read_on": _where(target)})
-
-
-def _listed(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return verdicts.rpc_port_config(RegistryKey(_where(target), found[RPC_INTERNET])).result("rpc_port_config")
 
 
 def client_protocols(session: Session, address: str | None = None, expected: str | None = None,
@@ -247,10 +230,7 @@ def client_protocols(session: Session, address: str | None = None, expected: str
     if isinstance(got, ProbeResult):
         return got
     target, found = got
-    outcome, why, missing = judge_client_protocols(found[CLIENT_PROTOCOLS])
-    evidence = {"read_on": _where(target), "key": "absent" if found[CLIENT_PROTOCOLS] is None else "present",
-                "values": found[CLIENT_PROTOCOLS] or {}, "missing": missing}
-    return ProbeResult("client_protocols", outcome, f"On {_where(target)}: {why}", evidence)
+    return verdicts.client_protocols(RegistryKey(_where(target), found[CLIENT_PROTOCOLS])).result("client_protocols")
 
 
 def valid_ports(session: Session, server: str | None, address: str | None = None, expected: str | None = None,
@@ -268,14 +248,8 @@ def valid_ports(session: Session, server: str | None, address: str | None = None
     if isinstance(got, ProbeResult):
         return got
     target, found = got
-    values = found[RPC_PROXY] or {}
-    text = values.get("ValidPorts")
-    outcome, why, missing = judge_valid_ports(None if text is None else str(text), server, wanted)
-    evidence = {"read_on": _where(target), "key": "absent" if found[RPC_PROXY] is None else "present",
-                "values": values, "missing": missing, "server": server, "ports": wanted}
-    if "ValidPorts_Exchange" in values and text is None:
-        why += " ValidPorts_Exchange is set: Exchange 2010 and later configure it themselves."
-    return ProbeResult("valid_ports", outcome, f"On {_where(target)}: {why}", evidence)
+    seen = ValidPortsRead(RegistryKey(_where(target), found[RPC_PROXY]), server, tuple(wanted))
+    return verdicts.valid_ports(seen).result("valid_ports")
 
 
 def ntds_port(session: Session, address: str | None = None, expected: str | None = None,
@@ -293,10 +267,8 @@ def ntds_port(session: Session, address: str | None = None, expected: str | None
     if isinstance(port, int) and 0 < port < 65536 and target.address:
         listening = session.port_state(target.address, port)[0] == LISTENING
         drs_port = _drs_port(session, target.address, port) if listening else None
-    outcome, why = judge_fixed_port(port, listening, drs_port, low, high, source)
-    evidence = {"read_on": _where(target), "fixed_port": port, "listening": listening, "drs_port": drs_port,
-                "dynamic_range": f"{low}-{high}", "range_from": source}
-    return ProbeResult("ntds_port", outcome, why, evidence, {"fixed_port": port} if port is not None else {})
+    seen = FixedPortRead(_where(target), port, low, high, source, listening, drs_port)
+    return verdicts.ntds_port(seen).result("ntds_port")
 
 
 def _drs_port(session: Session, address: str, port: int) -> int | None:
@@ -308,6 +280,6 @@ def _drs_port(session: Session, address: str, port: int) -> int | None:
 
 
 def _range(internet: Values | None, given: str | None) -> tuple[int, int, str]:
-    ports = _listed((internet or {}).get("Ports"))
+    ports = listed((internet or {}).get("Ports"))
     use = str((internet or {}).get("UseInternetPorts", "")).upper() == "Y"
     return dynamic_range(ports if use else None, given)

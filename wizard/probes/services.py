@@ -7,12 +7,18 @@ Signing in follows wizard.probes.trust, as for the registry. A server that has n
 
 from __future__ import annotations
 
-from typing import Any
-
 from wizard.engine.results import ProbeResult
-from wizard.parsers.sc import DEFAULTS, ERROR_SERVICE_DOES_NOT_EXIST, START_TYPES, STATES
 from wizard.probes.base import Session
 from wizard.probes.registry import Target, checked_target, over_pipe
+from wizard.verdicts.services import (
+    DEFAULTS,
+    ERROR_SERVICE_DOES_NOT_EXIST,
+    START_TYPES,
+    STATES,
+    ServiceConfig,
+    ServiceConfigs,
+)
+from wizard.verdicts.services import rpc_services as verdict
 
 SC_MANAGER_CONNECT = 0x0001
 SERVICE_QUERY = 0x0001 | 0x0004  # SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS: nothing that changes a service
@@ -61,17 +67,5 @@ def _query(dce, manager, name: str) -> dict[str, str] | None:
 
 def _verdict(target: Target, seen: dict[str, dict[str, str] | None]) -> ProbeResult:
     where = target.host or target.address or "this computer"
-    present = {name: s for name, s in seen.items() if s is not None}
-    evidence: dict[str, Any] = {"read_on": where, "services": {
-        name: s or {"state": "no such service", "start_type": ""} for name, s in seen.items()}}
-    if not present:
-        return ProbeResult("rpc_services", "absent", f"{where} has none of the services NTDS, RpcSs, RpcLocator: "
-                           "it is not a Windows server, so document 000's table does not apply.", evidence)
-    differ = [f"{DEFAULTS[n][0]} ({n}) is {s['state']}, {s['start_type']}" for n, s in present.items()
-              if s["state"] not in DEFAULTS[n][1] or s["start_type"] not in DEFAULTS[n][2]]
-    evidence["differ"] = differ
-    if differ:
-        return ProbeResult("rpc_services", "differ", f"On {where}: {'; '.join(differ)} - not the default.", evidence)
-    names = ", ".join(present)
-    return ProbeResult("rpc_services", "defaults", f"On {where}: {names} have their default state and start type.",
-                       evidence)
+    configs = {name: ServiceConfig(s["state"], s["start_type"]) if s else None for name, s in seen.items()}
+    return verdict(ServiceConfigs(where, configs)).result("rpc_services")

@@ -14,13 +14,10 @@ from typing import Any
 from wizard.engine import NO_FAULT_FOUND, FlowSet
 from wizard.report import _cell, _inline, report_dict
 from wizard.sweep import COLUMNS, DcResult, SweepResult
+from wizard.verdicts.declared import BAD, GOOD
+from wizard.verdicts.ports import PORT_OUTCOME, SEVERITY
 
-GOOD = {"matches-target", "resolved", "match", "registered", "listening"}
-BAD = {"other-host", "missing", "not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable",
-       "not-listening"}
 _ANSI = {"green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m", "dim": "\033[2m"}
-_PORT_WORD = {"LISTENING": "listening", "NOT LISTENING": "not-listening", "FILTERED": "filtered",
-              "UNREACHABLE": "unreachable"}
 
 
 def cell_colour(column: int, word: str) -> str:
@@ -41,10 +38,10 @@ def ports_word(dc: DcResult) -> str:
     if dc.ports is None:
         return "-"
     table = dc.ports.evidence.get("ports") or {}
-    for state in ("UNREACHABLE", "FILTERED", "NOT LISTENING"):
-        ports = [p for p, v in table.items() if isinstance(v, dict) and v.get("state") == state]
+    for outcome in SEVERITY[:-1]:  # the worst first, listening last
+        ports = [p for p, v in table.items() if isinstance(v, dict) and PORT_OUTCOME.get(v.get("state")) == outcome]
         if ports:
-            return f"{_PORT_WORD[state]}:{','.join(ports)}"
+            return f"{outcome}:{','.join(ports)}"
     return "listening" if table else dc.ports.outcome
 
 

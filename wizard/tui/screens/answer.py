@@ -25,8 +25,8 @@ def outcome_options(walk: Walk) -> list[Option]:
     options = []
     for outcome, to in node.outcomes.items():  # type: ignore[union-attr]
         where = f"cause: {walk.flow.causes[to.cause].title}" if to.cause else f"next: {to.next}"
-        options.append(Option(Text.assemble((outcome, f"bold {outcome_style(outcome)}"), "  →  ", (where, "dim")),
-                              id=outcome))
+        style = f"bold {outcome_style(outcome, node.probe)}"  # type: ignore[union-attr]
+        options.append(Option(Text.assemble((outcome, style), "  →  ", (where, "dim")), id=outcome))
     return options
 
 

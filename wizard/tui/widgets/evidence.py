@@ -19,24 +19,21 @@ from rich.text import Text
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.interfaces import INTERFACES, alias_of
 from wizard.engine.untrusted import TEXT_LIMIT, as_str, clean
-from wizard.parsers.rpcregistry import CLIENT_DLL, CLIENT_PROTOCOLS, EXCHANGE_PORTS
-from wizard.parsers.sc import DEFAULTS as SERVICE_DEFAULTS
+from wizard.verdicts.declared import DECLARED, kind
+from wizard.verdicts.endpoints import DRS_NAME, EPT_S_NOT_REGISTERED
+from wizard.verdicts.ports import EITHER, FILTERED, LISTENING, NOT_LISTENING, UNREACHABLE
+from wizard.verdicts.registry_rules import CLIENT_DLL, CLIENT_PROTOCOLS, EXCHANGE_PORTS
+from wizard.verdicts.services import DEFAULTS as SERVICE_DEFAULTS
+from wizard.verdicts.services import NO_SUCH_SERVICE, not_default
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step
 
 MAX_ROWS = 40  # an endpoint mapper lists hundreds of entries; nobody reads past a screenful
-DRS_NAME = "MS NT Directory DRS Interface"  # portqry's words, as quoted in document 000
-EPT_S_NOT_REGISTERED = "0x16c9a0d6"
+_EPT_S_NOT_REGISTERED = hex(EPT_S_NOT_REGISTERED)
 
-_GOOD = ("resolved", "match", "registered", "listening", "listed", "matches-target", "found", "default", "valid",
-         "dns", "tcp", "complete", "defaults", "in-range", "same", "healthy")
-_BAD = ("not-found", "mismatch", "not-registered", "filtered", "refused", "unreachable", "not-listening", "missing",
-        "other-host", "too-small", "invalid", "hosts-file", "empty", "none", "np-only", "incomplete", "absent",
-        "differ", "in-use", "outside-range", "different", "failing")
-OUTCOME_STYLE: dict[str, str] = {
-    **{o: "green" for o in _GOOD},
-    **{o: "red" for o in _BAD},
+# what is good or bad is declared per probe (wizard.verdicts.declared); these are the other words
+_NEITHER = {
     "silent": "yellow",
     "skipped": "yellow",
     # the person's own answer to a question (the `ask` check): neither good nor bad until the flow says
@@ -44,12 +41,22 @@ OUTCOME_STYLE: dict[str, str] = {
     "no": "bold",
     "error": "magenta",
 }
-PORT_STATE_STYLE = {"LISTENING": "green", "NOT LISTENING": "yellow", "FILTERED": "red", "UNREACHABLE": "red",
-                    "NOT LISTENING OR FILTERED": "red"}
+_KIND_STYLE = {"good": "green", "bad": "red", "": ""}
+OUTCOME_STYLE: dict[str, str] = {
+    **{o: _KIND_STYLE[kind(o)] for d in DECLARED.values() for o in (*d.good, *d.bad)},
+    **_NEITHER,
+}
+PORT_STATE_STYLE = {LISTENING: "green", NOT_LISTENING: "yellow", FILTERED: "red", UNREACHABLE: "red", EITHER: "red"}
 _DNS_STATUS_STYLE = {"ok": "green", "nxdomain": "yellow", "nodata": "yellow", "timeout": "red", "error": "red"}
 
-def outcome_style(outcome: object) -> str:
-    return OUTCOME_STYLE.get(outcome, "") if isinstance(outcome, str) else ""
+def outcome_style(outcome: object, probe: object = None) -> str:
+    """The colour of an outcome: of that probe's outcome when the probe is known (ntds_port's `none` is
+    fine, dc_locator's is not), else what the word means wherever it is used."""
+    if not isinstance(outcome, str):
+        return ""
+    if outcome in _NEITHER:
+        return _NEITHER[outcome]
+    return _KIND_STYLE[kind(outcome, probe if isinstance(probe, str) else None)]
 
 
 def compact(value: object, limit: int = TEXT_LIMIT) -> str:
@@ -154,13 +161,15 @@ def _dns(evidence: dict) -> list[RenderableType]:
     rows = _server_rows(evidence.get("servers"))
     for path, addresses in islice(as_dict(evidence.get("hosts_files")).items(), 8):
         rows.append((cell(path), Text("file entry", style="yellow"), cell(", ".join(map(clean, as_list(addresses))))))
+    if evidence.get("hosts_line"):
+        rows.append((Text("the line"), Text(""), cell(evidence["hosts_line"])))
     if "dc_locator_srv" in evidence:
         rows.append(_answers_row("DC locator SRV", evidence["dc_locator_srv"]))
     if "ptr" in evidence:
         rows.append(_answers_row("PTR of the address", evidence["ptr"]))
     rows += [(Text("conflict", style="red"), Text(""), cell(c, "red")) for c in as_list(evidence.get("conflicts"))]
     _add_capped(table, rows, len(rows))
-    used = ("name", "host", "servers", "hosts_files", "dc_locator_srv", "ptr", "conflicts")
+    used = ("name", "host", "servers", "hosts_files", "hosts_line", "dc_locator_srv", "ptr", "conflicts")
     return [table, *_rest(evidence, used)]
 
 
@@ -237,8 +246,8 @@ def _epm_map(evidence: dict) -> list[RenderableType]:
     shown = {**evidence}
     if "interface" in shown:
         shown["interface"] = interface_label(shown["interface"])
-    if clean(shown.get("status")).lower() == EPT_S_NOT_REGISTERED:
-        shown["status"] = f"{EPT_S_NOT_REGISTERED} (EPT_S_NOT_REGISTERED, 1753)"
+    if clean(shown.get("status")).lower() == _EPT_S_NOT_REGISTERED:
+        shown["status"] = f"{_EPT_S_NOT_REGISTERED} (EPT_S_NOT_REGISTERED, 1753)"
     order = ("address", "interface", "port", "binding", "bindings", "endpoint_port", "endpoints_listed", "status",
              "port_135", "detail")
     table = _key_values("Endpoint mapper (TCP 135)", shown, order)
@@ -375,12 +384,11 @@ def _service_row(name: str, seen: object) -> tuple[Text, Text, Text, Text]:
     seen = as_dict(seen)
     state, start = clean(seen.get("state"), 30), clean(seen.get("start_type"), 30)
     default = SERVICE_DEFAULTS.get(name)
-    if default is None or state == "no such service":
+    if default is None or state == NO_SUCH_SERVICE:
         verdict = Text("–", style="dim")
-    else:
-        wrong = [w for w, ok in ((state, default[1]), (start, default[2])) if w and w not in ok]
+    else:  # the services verdict's own rule: only what was seen is judged
         want = ", ".join(sorted(default[1]) + sorted(default[2]))
-        verdict = Text(f"no: default {want}", style="bold red") if wrong else YES
+        verdict = Text(f"no: default {want}", style="bold red") if not_default(name, state, start) else YES
     title = f"{clean(name, 30)} ({default[0]})" if default else clean(name, 30)
     return cell(title, "bold"), cell(state or "–"), cell(start or "–"), verdict
 
@@ -396,9 +404,9 @@ def _generic(evidence: dict) -> list[RenderableType]:
     return [_key_values("evidence", evidence)]
 
 
-_RENDERERS: dict[str, Callable[[dict], list[RenderableType]]] = {
-    "dns_cname": _dns,
-    "dns_host": _dns,
+# by the renderer name each probe declares (wizard.verdicts.declared): the declaration decides
+RENDERERS: dict[str, Callable[[dict], list[RenderableType]]] = {
+    "dns": _dns,
     "identity": _identity,
     "epm_map": _epm_map,
     "epm_lookup": _epm_lookup,
@@ -408,17 +416,18 @@ _RENDERERS: dict[str, Callable[[dict], list[RenderableType]]] = {
     "valid_ports": _valid_ports,
     "ntds_port": _ntds_port,
     "rpc_services": _rpc_services,
+    "generic": _generic,
 }
 
 
 def _body(probe: object, evidence: dict) -> list[RenderableType]:
-    renderer = _RENDERERS.get(probe, _generic) if isinstance(probe, str) else _generic
-    return renderer(evidence)
+    declared = DECLARED.get(probe) if isinstance(probe, str) else None
+    return RENDERERS[declared.renderer if declared else "generic"](evidence)
 
 
 def _header(step: Step) -> Text:
     outcome = clean(getattr(step, "outcome", ""), 40)
-    header = Text(outcome, style=f"bold {outcome_style(outcome)}".strip())
+    header = Text(outcome, style=f"bold {outcome_style(outcome, getattr(step, 'probe', None))}".strip())
     elapsed = getattr(step, "elapsed_s", 0)
     if isinstance(elapsed, (int, float)) and 0 < elapsed < 1e9:
         header.append(f"  ·  {elapsed:.2f} s", style="dim")

@@ -21,6 +21,8 @@ from wizard.engine.catalog import DRS_UUID
 from wizard.engine.interfaces import alias_of
 from wizard.engine.walk import NOT_CHECKED
 from wizard.tui.widgets.evidence import as_dict, as_list, clean, short_name
+from wizard.verdicts.declared import DECLARED
+from wizard.verdicts.ports import FILTERED, LISTENING, NOT_LISTENING, PORT_WORD, UNREACHABLE
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step, Walk
@@ -29,10 +31,8 @@ STATES = ("ok", "bad", "unknown", "skipped", "pending")
 GLYPHS = {"ok": ("✓", "green"), "bad": ("✗", "bold red"), "unknown": ("?", "yellow"), "skipped": ("–", "dim"),
           "pending": ("…", "dim")}
 _PROTOCOL = {"netbios": "NetBIOS", "smb": "SMB", "ldap": "rootDSE"}
-_135_WORDS = {"filtered": "TCP 135 FILTERED", "refused": "TCP 135 NOT LISTENING (refused)",
-              "unreachable": "host UNREACHABLE"}
-_PORT_WORDS = {"listening": "LISTENING", "not-listening": "NOT LISTENING", "filtered": "FILTERED",
-               "unreachable": "UNREACHABLE"}
+_135_WORDS = {"filtered": f"TCP 135 {FILTERED}", "refused": f"TCP 135 {NOT_LISTENING} (refused)",
+              "unreachable": f"host {UNREACHABLE}"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def _who(walk: Walk) -> Link:
     return Link("who answered", f"{value}, not {want}" if state == "bad" and want else value, state)
 
 
-_EPM_PROBES = ("epm_map", "epm_transports")
+_EPM_PROBES = tuple(p for p, d in DECLARED.items() if d.chain_link == "endpoint mapper")  # one interface's entry
 
 
 def _interface(walk: Walk, step: Step | None) -> str:
@@ -172,12 +172,12 @@ def _dynamic(step: Step, before: list[Step]) -> bool:
 
 def _port(walk: Walk) -> Link:
     step = _last(walk, "tcp_ports", _dynamic)
-    state = _state(step, ("listening",), tuple(o for o in _PORT_WORDS if o != "listening"))
+    state = _state(step, ("listening",), tuple(o for o in PORT_WORD if o != "listening"))
     port = _ctx(walk, "endpoint_port")
     label = f"{_interface(walk, _last(walk, 'epm_map'))} port"
     if state not in ("ok", "bad"):
         return Link(label, f"TCP {port}" if port else "", state)
-    word = _port_state(step, port) or _PORT_WORDS.get(step.outcome, "")
+    word = _port_state(step, port) or PORT_WORD.get(step.outcome, "")
     return Link(label, f"TCP {port or '?'} {word}", state)
 
 
@@ -190,7 +190,7 @@ def _fixed_ports(walk: Walk) -> Link:
                 states[clean(port, 6)] = clean(as_dict(view).get("state"), 20)
     if not states:
         return Link("ports", "", "pending" if not walk.done else "skipped")
-    bad = any(v != "LISTENING" for v in states.values())
+    bad = any(v != LISTENING for v in states.values())
     return Link("ports", ", ".join(f"{p} {v}" for p, v in states.items()), "bad" if bad else "ok")
 
 
@@ -200,19 +200,25 @@ def _port_state(step: Step, port: str) -> str:
 
 
 def chain_links(walk: Walk) -> list[Link]:
-    """The links of the name chain this flow checks, each with what was found and whether it held."""
-    probes = {node.probe for node in walk.flow.nodes.values()}
-    links = [_alias(walk)] if "dns_cname" in probes else []
-    links += [_host(walk), _address(walk)]
-    if "identity" in probes:
+    """The links of the name chain this flow checks (each probe declares its link: wizard.verdicts.declared),
+    each with what was found and whether it held."""
+    checked = {DECLARED[node.probe].chain_link for node in walk.flow.nodes.values() if node.probe in DECLARED}
+    links = [_alias(walk)] if "alias" in checked else []
+    links += [_host(walk), _address(walk)]  # every flow names a host; its address is where the call goes
+    if "who answered" in checked:
         links.append(_who(walk))
-    if probes & set(_EPM_PROBES):
+    if "endpoint mapper" in checked:
         links.append(_epm(walk))
-        if "tcp_ports" in probes:
+        if "port" in checked:
             links.append(_port(walk))
-    elif "tcp_ports" in probes:
+    elif "port" in checked:
         links.append(_fixed_ports(walk))
     return links
+
+
+# the name-chain link each declared `chain_link` stands for (the host name link belongs to no probe)
+LINKS = {"alias": _alias, "host name": _host, "address": _address, "who answered": _who, "endpoint mapper": _epm,
+         "port": _port}
 
 
 def render_chain(walk: Walk) -> RenderableType:

@@ -20,6 +20,8 @@ from textual.widgets import Static
 
 from wizard.engine.walk import NOT_CHECKED
 from wizard.tui.widgets.evidence import clean
+from wizard.verdicts.declared import DECLARED
+from wizard.verdicts.ports import EPM_WORD, PORT_WORD
 
 if TYPE_CHECKING:
     from wizard.engine.walk import Step, Walk
@@ -43,12 +45,12 @@ _CAUSE_AT = {
     6: "the server could not execute the call",
     7: "the result did not reach the client app",
 }
-_EPM_DEAD = {"filtered": "FILTERED", "refused": "NOT LISTENING", "unreachable": "UNREACHABLE"}
 NARROW = 56  # below this many columns the steps are listed one a line: boxes two abreast would be too tall
 _NAME_WORKS = {("dns_cname", "matches-target"), ("dns_host", "resolved"), ("identity", "match"),
                ("identity", "mismatch"), ("identity", "silent")}
-_PORT_BAD = {"not-listening": "NOT LISTENING", "filtered": "FILTERED", "unreachable": "UNREACHABLE"}
-_ASKS_EPM = ("epm_map", "epm_transports")  # checks that ask the endpoint mapper for one interface's endpoint
+_PORT_BAD = {outcome: word for outcome, word in PORT_WORD.items() if outcome != "listening"}
+# checks that ask the endpoint mapper for one interface's endpoint (the name chain's endpoint-mapper link)
+_ASKS_EPM = tuple(p for p, d in DECLARED.items() if d.chain_link == "endpoint mapper")
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ def _epm_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
     if step.outcome == "not-registered":
         return Failure(3, "no DRS entry", "1753 = the endpoint mapper answered (step 3) but had no entry for the "
                                           "interface (step 4)")
-    if step.outcome in _EPM_DEAD:
-        word = _EPM_DEAD[step.outcome]
+    if step.outcome in EPM_WORD:
+        word = EPM_WORD[step.outcome]
         return Failure(3, f"135 {word.lower()}", f"TCP 135 {word}: the endpoint mapper gave no answer (step 3), "
                                                  "which gives 1722 (0x6D9 on a domain join)")
     if step.outcome == "registered":
@@ -176,28 +178,32 @@ def _proxy_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None
                                     "reaches its endpoint mapper (step 3)")
 
 
-_FAILURES: dict[str, Callable[[Step, list[Step], Walk], Failure | None]] = {
-    "epm_map": _epm_failure,
-    "epm_lookup": _epm_failure,
-    "tcp_ports": _port_failure,
+# by the judge name each probe declares (wizard.verdicts.declared `workflow`): the declaration decides
+JUDGES: dict[str, Callable[[Step, list[Step], Walk], Failure | None]] = {
+    "epm": _epm_failure,
+    "ports": _port_failure,
     "identity": _identity_failure,
-    "dns_host": _name_failure,
-    "dns_cname": _name_failure,
-    "ntds_guid": _guid_failure,
-    "rpc_port_config": _config_failure,
-    "epm_transports": _transports_failure,
-    "rpc_services": _services_failure,
-    "ntds_port": _fixed_port_failure,
-    "client_protocols": _client_failure,
-    "valid_ports": _proxy_failure,
+    "name": _name_failure,
+    "guid": _guid_failure,
+    "config": _config_failure,
+    "transports": _transports_failure,
+    "services": _services_failure,
+    "fixed_port": _fixed_port_failure,
+    "client": _client_failure,
+    "proxy": _proxy_failure,
 }
+
+
+def _judge(probe: str) -> Callable[[Step, list[Step], Walk], Failure | None] | None:
+    declared = DECLARED.get(probe)
+    return JUDGES[declared.workflow] if declared and declared.workflow else None
 
 
 def failures(walk: Walk) -> list[Failure]:
     """What the checks saw go wrong, in the order they ran."""
     found = []
     for i, step in enumerate(walk.steps):
-        judge = _FAILURES.get(step.probe)
+        judge = _judge(step.probe)
         failure = judge(step, walk.steps[:i], walk) if judge and _ran(step) else None
         if failure:
             found.append(failure)

@@ -20,10 +20,11 @@ class StepList(OptionList):
     def show(self, walk: Walk, running: bool = False) -> None:
         self.clear_options()
         for number, step in enumerate(walk.steps, 1):
-            mark = MARKS.get(outcome_style(step.outcome), "–") if step.source != "jump" else "·"
+            style = outcome_style(step.outcome, step.probe)
+            mark = MARKS.get(style, "–") if step.source != "jump" else "·"
             by = "" if step.source == "probe" else f" ({step.source})"
             label = Text.assemble(f"{number:>2} {mark} ", (step.node, "bold"), "\n    ",
-                                  (clean(step.outcome, 40), outcome_style(step.outcome)), (by, "dim"))
+                                  (clean(step.outcome, 40), style), (by, "dim"))
             self.add_option(Option(label, id=str(number - 1)))
         if walk.node is not None:
             state = "running…" if running else "next"
