@@ -138,3 +138,15 @@ def test_signed_in_the_sweep_shows_each_dcs_worst_inbound_result():
     assert words == {"dc1.contoso.com": "ok", "dc2.contoso.com": "error", "dc3.contoso.com": "ok"}
     assert sweep_report.to_text(result).splitlines()[0].split()[-1] == "inbound"
     assert "inbound" not in sweep_report.to_text(sweep_run(ForestRunner())).splitlines()[0]
+
+
+def test_parse_shows_the_matrix_of_a_pasted_csv_without_escape_codes(tmp_path):
+    paste = tmp_path / "hostile.csv"
+    paste.write_text('showrepl_INFO,S,DC\x1b[31mX,"DC=a",S,SRC\x07,RPC,1,2024-01-01 00:00:00,0,1722\n')
+    proc = subprocess.run([sys.executable, "-m", "wizard", "parse", str(paste)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and "replication status:" in proc.stdout and "1722 x1" in proc.stdout
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    data = json.loads(subprocess.run([sys.executable, "-m", "wizard", "parse", str(paste), "--format", "json"],
+                                     capture_output=True, text=True, timeout=60).stdout)
+    assert data["replication"]["pairs"][0]["symptom"] == "rpc-unavailable-1722"
