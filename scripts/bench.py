@@ -539,6 +539,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     bench_startup(args.repeat, env)
     bench_first_frame(args.repeat, env)
     bench_core()
+    __import__("bench_parse").run(min(args.repeat, 3))  # issue 19: parse against grep -c, and its peak memory
     bench_lab(args.repeat, env)
     print(f"\nmax RSS of this bench process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB"
           " (child processes: peak RSS column above)")

@@ -62,3 +62,22 @@ def test_good_and_bad_are_said_once_for_every_screen_and_report():
     # dc_locator's is not): without the probe it is neither
     assert kind("none", "ntds_port") == "good" and kind("none", "dc_locator") == "bad" and kind("none") == ""
     assert cell_colour(3, "registered") == "green" and cell_colour(3, "not-registered") == "red"
+
+
+def test_each_workflow_judge_lights_only_the_steps_its_probe_declares():
+    from wizard.engine import Walk, load_flows
+    from wizard.engine.walk import Step
+
+    walk = Walk(load_flows().flow("ad-replication-1753"), {})
+    wrong_host = [Step("identity", "identity", "mismatch", "another computer answers")]
+    for declared in DECLARED.values():
+        if declared.workflow is None:
+            continue
+        judge = rpc_workflow.JUDGES[declared.workflow]
+        lit = set()
+        for outcome in (*declared.good, *declared.bad):
+            for before in ([], wrong_host):  # an endpoint handed out by the wrong computer is a step-5 fault
+                failure = judge(Step("dynamic-port", declared.probe, outcome, "seen"), before, walk)
+                if failure:
+                    lit.add(failure.step)
+        assert lit and lit <= set(declared.rpc_steps), (declared.probe, lit, declared.rpc_steps)

@@ -21,7 +21,7 @@ from wizard.parsers import MAX_BYTES
 
 DEADLINE_S = 20
 MEMORY_CAP = 1 << 30  # 1 GiB: reading /dev/zero whole stops here instead of at the machine's end
-LIMIT = f"the limit is {MAX_BYTES:,} bytes (5 MiB)"
+LIMIT = f"the limit is {MAX_BYTES:,} bytes (64 MiB)"
 SYMPTOM = ["--symptom", "domain-join-0x6d9", "--target", "dc1.contoso.com", "--answer", "host=not-found"]
 
 
@@ -55,9 +55,10 @@ def fifo(tmp_path):
 
 
 @pytest.fixture
-def six_mb(tmp_path):
-    path = tmp_path / "six.log"
-    path.write_bytes(b"NetpDoDomainJoin: status: 0x6d9\n" * (6 * 1024 * 1024 // 32))
+def over_limit(tmp_path):
+    """A file one line over the limit."""
+    path = tmp_path / "over.log"
+    path.write_bytes(b"NetpDoDomainJoin: status: 0x6d9\n" * (MAX_BYTES // 32 + 1))
     return str(path)
 
 
@@ -82,16 +83,16 @@ def test_only_regular_files_are_read(argv, what, kind, fifo, tmp_path):
 
 @pytest.mark.parametrize("argv", [lambda p: ["parse", p], lambda p: ["diagnose", "--log", p, *SYMPTOM], node_paste],
                          ids=["parse", "log", "paste"])
-def test_a_file_over_the_limit_is_told_in_exact_numbers(argv, six_mb):
-    err = one_line(*rpc_wizard(*argv(six_mb)))
-    assert f"{six_mb} is {os.path.getsize(six_mb):,} bytes; {LIMIT}" in err
+def test_a_file_over_the_limit_is_told_in_exact_numbers(argv, over_limit):
+    err = one_line(*rpc_wizard(*argv(over_limit)))
+    assert f"{over_limit} is {os.path.getsize(over_limit):,} bytes; {LIMIT}" in err
 
 
 @pytest.mark.parametrize("argv", [["parse", "-"], ["diagnose", "--log", "-", *SYMPTOM], node_paste("-")],
                          ids=["parse", "log", "paste"])
 def test_standard_input_stays_allowed_and_bounded(argv):
     err = one_line(*rpc_wizard(*argv, stdin=b"error 5\n" * (MAX_BYTES // 8 + 1)))
-    assert f"standard input is more than the limit of {MAX_BYTES:,} bytes (5 MiB)" in err
+    assert f"standard input is more than the limit of {MAX_BYTES:,} bytes (64 MiB)" in err
 
 
 def test_standard_input_within_the_limit_is_read():

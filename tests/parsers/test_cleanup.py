@@ -18,7 +18,7 @@ def test_decode_windows_encodings(data):
 
 
 def test_decode_refuses_oversize():
-    with pytest.raises(WizardError, match=r"^the text is 5,242,881 bytes; the limit is 5,242,880 bytes \(5 MiB\)"):
+    with pytest.raises(WizardError, match=r"^the text is 67,108,865 bytes; the limit is 67,108,864 bytes \(64 MiB\)"):
         decode_paste(b"x" * (MAX_BYTES + 1))
 
 

@@ -274,4 +274,4 @@ def test_truncated_paste_still_gives_what_it_has(sample):
 def test_unknown_text():
     p = parse_text("hello world\nnothing to see")
     assert p.to_dict() == {"kind": "unknown", "kinds": [], "errors": [], "hosts": [], "guids": [], "symptoms": [],
-                           "facts": {}}
+                           "why": {"symptom": None}, "facts": {}}

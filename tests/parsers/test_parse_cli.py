@@ -36,7 +36,7 @@ def test_parse_bad_input_is_one_line(tmp_path, capsys):
     assert main(["parse", str(empty)]) == 3
     assert main(["parse", str(tmp_path)]) == 3  # a directory
     big = tmp_path / "big.txt"
-    big.write_bytes(b"a" * (5 * 1024 * 1024 + 10))
+    big.write_bytes(b"a" * (64 * 1024 * 1024 + 10))
     assert main(["parse", str(big)]) == 3
     errors = capsys.readouterr().err.strip().split("\n")
     assert len(errors) == 4 and all(e.startswith("rpc-wizard: error:") for e in errors)

@@ -14,7 +14,7 @@ from wizard.parsers.detect import PARSERS
 from wizard.parsers.errorcodes import codes_in
 
 # fragments of real outputs, so that the generated text reaches deep into the parsers
-FRAGMENTS = ["Starting test: ", "DsBindWithSpnEx() failed with error ", "Printing RPC Extended Error Info:\n",
+FRAGMENTS = ["Starting test: ", "Get-WmiObject : ", "+ CategoryInfo : InvalidOperation: (", ":String) [", "I_NetLogonControl failed: Status = ", "Trusted DC Name \\\\", "netdom resetpwd /server:", "RPC_OUT_DATA /rpc/rpcproxy.dll ", ":6001 443 ", "RPC Error: 6ba", "rpcping -t ncacn_http -s ", "Exception 1722 (0x000006BA)", "endpoint with identity: ", "DsBindWithSpnEx() failed with error ", "Printing RPC Extended Error Info:\n",
              "Unicode string: ", "._msdcs.", "==== INBOUND NEIGHBORS ====\n", " via RPC\n", "DSA object GUID: ",
              "Last attempt @ ", " failed, result ", " consecutive failure(s).\n", "Source DSA          largest delta",
              "NetpDoDomainJoin: status: ", "failed: 0x", "Event ID: ", "Error value:\n", "Log Name: ",

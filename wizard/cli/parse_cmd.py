@@ -13,15 +13,17 @@ from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.parsers import context_from, parse_text
 from wizard.engine.untrusted import clean
 from wizard.parsers.errorcodes import describe
+from wizard.parsers.symptoms import explain
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = command_parser(
         sub, "parse",
         description=(
-            "Detect what a paste is (dcdiag, repadmin, netsetup.log, event text, portqry, "
-            "rpcdump, nslookup, nbtstat, ipconfig /all, netsh, reg query) and read its "
-            "failure codes, hosts, GUIDs, suggested symptoms and facts. "
+            "Detect what a paste is (dcdiag, repadmin, netsetup.log, event text, PowerShell error "
+            "records, nltest, netdom, rpcping, RPC proxy logs, Remote Connectivity Analyzer results, "
+            "portqry, rpcdump, nslookup, nbtstat, ipconfig /all, netsh, reg query, sc) and read its "
+            "failure codes, hosts, GUIDs, suggested symptoms (and why) and facts. "
             "Exit codes: 0 something recognised, 2 nothing recognised, 3 bad input."))
     p.add_argument("file", metavar="FILE", help="the file to read, or - for standard input")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -53,6 +55,8 @@ def render(result: dict[str, Any]) -> str:
     lines += [f"errors:    {describe(result['errors'][0])}" if result["errors"] else "errors:    none reported"]
     lines += [f"           {describe(code)}" for code in result["errors"][1:]]
     lines.append(f"symptoms:  {', '.join(result['symptoms']) or 'none suggested'}")
+    why = explain(result["why"])
+    lines += [f"why:       {why[0]}"] + [f"           {line}" for line in why[1:]]
     lines.append(f"hosts:     {', '.join(result['hosts']) or '-'}")
     lines.append(f"guids:     {', '.join(result['guids']) or '-'}")
     if result["context"]:
@@ -60,8 +64,9 @@ def render(result: dict[str, Any]) -> str:
                                             for k, v in result["context"].items()))
     if not result["kinds"]:
         lines.append("(not a known output: dcdiag, repadmin (/showrepl, /replsum, /syncall, /showobjmeta), "
-                     "netsetup.log, event text, portqry, rpcdump, nslookup, nbtstat, ipconfig /all, "
-                     "netsh dynamicport, reg query)")
+                     "netsetup.log, event text, PowerShell error records, nltest, netdom, rpcping, RPC proxy "
+                     "logs, Remote Connectivity Analyzer results, portqry, rpcdump, nslookup, nbtstat, "
+                     "ipconfig /all, netsh dynamicport, reg query, sc)")
     for kind, facts in result["facts"].items():
         lines.append(f"{kind}:")
         lines += _tree(facts, "  ")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wizard.engine.names import is_valid_address, is_valid_host
@@ -37,6 +39,7 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=4096)  # a paste names the same few computers thousands of times
 def host(text: str | None) -> str | None:
     """A host name or address from a paste, or None for placeholders (`<DC Name>`) and junk."""
     if not text:
@@ -100,3 +103,78 @@ def dn_server(dn: str) -> str | None:
     """CN=NTDS Settings,CN=DC2,CN=Servers,... -> DC2."""
     m = re.search(r"CN=NTDS Settings(?:\\0ACNF:[^,]*)?\s*,\s*CN=([^,]+)\s*,\s*CN=Servers", dn, re.I)
     return m.group(1).strip() if m else None
+
+
+@dataclass
+class Picked:
+    """Some lines of a paste, joined, and where each came from: `at(pos)` maps a position back."""
+
+    text: str
+    starts: list[int]  # where each piece starts in `text`
+    origins: list[int]  # where the same piece starts in the paste
+
+    def at(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        return self.origins[i] + pos - self.starts[i] if i >= 0 else pos
+
+
+class LineIndex:
+    """Where each line of a text starts: built once per paste, shared by every reader's pick."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i = text.find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.starts = starts
+
+    def line(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def end(self, line: int) -> int:
+        """Where line `line` ends, its newline included (the text's end for the last line)."""
+        return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+
+
+def pick(text: str | LineIndex, words: Iterable[str], before: int = 0, after: int = 1) -> Picked:
+    """The lines of `text` that hold any of `words`, each with `before` lines above it and `after` below (a
+    message wrapped at the console's width, a record's next fields), in order, overlapping windows merged:
+    str.find runs at memory speed, so a slow pattern or a Python loop then sees these lines only, not a whole
+    60 MB paste. Pieces that were apart in the paste are joined by a blank line. Give a LineIndex to pick
+    from the same paste several times."""
+    index = text if isinstance(text, LineIndex) else LineIndex(text)
+    text = index.text
+    hits: set[int] = set()
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            line = index.line(i)
+            hits.add(line)
+            i = text.find(word, index.end(line))
+    last_line = len(index.starts) - 1
+    ranges: list[list[int]] = []
+    for line in sorted(hits):
+        first, final = max(0, line - before), min(last_line, line + after)
+        if ranges and first <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], final)
+        else:
+            ranges.append([first, final])
+    picked = Picked("", [], [])
+    parts: list[str] = []
+    at = 0
+    for first, final in ranges:
+        start, end = index.starts[first], index.end(final)
+        picked.starts.append(at)
+        picked.origins.append(start)
+        piece = text[start:end]
+        parts += [piece, "\n"] if piece.endswith("\n") else [piece, "\n\n"]
+        at += len(piece) + (1 if piece.endswith("\n") else 2)
+    picked.text = "".join(parts)
+    return picked
+
+
+def lines_with(text: str, words: Iterable[str]) -> str:
+    """The text of pick(text, words)."""
+    return pick(text, words).text

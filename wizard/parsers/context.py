@@ -27,7 +27,8 @@ _FAILURE_LEVELS = {"error", "warning", "critical", "failure audit", "failureaudi
 def context_from(parsed: ParsedPaste) -> dict[str, Any]:
     found: dict[str, Any] = {}
     # failure reports first; what an endpoint dump or port check was run against only fills what they leave
-    for reader in (_dcdiag, _showrepl, _syncall, _replsum, _event, _netsetup, _showobjmeta, _endpoints):
+    for reader in (_dcdiag, _showrepl, _syncall, _replsum, _event, _netsetup, _powershell, _nltest, _rpc_http,
+                   _showobjmeta, _endpoints):
         for key, value in reader(parsed.facts).items():
             if value and key not in found:
                 found[key] = value
@@ -37,7 +38,7 @@ def context_from(parsed: ParsedPaste) -> dict[str, Any]:
     dynamic = tcp_range(parsed.facts.get("netsh-dynamicport"))
     if dynamic:
         found["dynamic_range"] = dynamic
-    for key in ("target", "dest", "forest"):
+    for key in ("target", "dest", "forest", "proxy"):
         if key in found and not host(str(found[key])):
             del found[key]
     return found
@@ -108,6 +109,29 @@ def _netsetup(facts: dict) -> dict:
     """The DC the join talks to, the computer joining (it writes the log) and the domain it joins."""
     n = facts.get("netsetup-log")
     return {"target": n["dc"], "dest": n.get("machine"), "forest": n.get("forest")} if n else {}
+
+
+def _powershell(facts: dict) -> dict:
+    """The computer a failing cmdlet was pointed at (-ComputerName, or the record's own target)."""
+    targets = [r["target"] for r in facts.get("powershell-error", {}).get("records", []) if r["errors"]]
+    return {"target": targets[0]} if targets else {}
+
+
+def _nltest(facts: dict) -> dict:
+    """nltest /server:X asks X; otherwise the secure channel's DC is the one that answered."""
+    n = facts.get("nltest")
+    if not n or not any(s["status"] for s in n["statuses"]):
+        return {}
+    return {"target": (n["servers"] or [n["dc"]])[0]}
+
+
+def _rpc_http(facts: dict) -> dict:
+    """Exchange RPC over HTTP: the mailbox server behind the proxy is the RPC server; the proxy fills `proxy`."""
+    ping = facts.get("rpcping", {})
+    requests = [r for r in facts.get("rpcproxy-log", {}).get("requests", []) if r["target"]]
+    if ping.get("server"):
+        return {"target": ping["server"], "proxy": ping.get("proxy")}
+    return {"target": requests[0]["target"]} if requests else {}
 
 
 def _endpoints(facts: dict) -> dict:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from wizard.parsers.common import LineIndex, pick
+
 
 @dataclass(frozen=True)
 class Code:
@@ -68,13 +70,24 @@ _FAILURE_WORD = (r"(?:\b(?:nt\s+|win32\s+)?error(?:\s+(?:value|code|status))?(?:
                  r"|\bstatus(?:\s+code)?(?:\s+is)?|\bresult(?:\s+is)?"
                  r"|\bfailed(?:\s+with)?(?:\s+(?:error|status))?|\bfailure"
                  r"|\breturned(?=\s*:|\s+(?:error|status))(?:\s+(?:error|status))?|\bhresult)")
-_REPORTED = re.compile(_FAILURE_WORD + r"[ \t]*[:=]?[ \t]*\n?[ \t]*\(?[ \t]*" + _NUMBER, re.I)
+# run over the lowercased text: a case-insensitive pattern is several times slower
+_REPORTED = re.compile(_FAILURE_WORD + r"[ \t]*[:=]?[ \t]*\n?[ \t]*\(?[ \t]*" + _NUMBER)
 _SYMBOL = re.compile(r"\b(" + "|".join(sorted(BY_SYMBOL, key=len, reverse=True)) + r")\b")
-_PHRASES = [(re.compile(r"\s+".join(map(re.escape, p.split())), re.I), c.value) for c in CODES for p in c.phrases]
+# all messages in one pattern, the longest first ("...call failed and did not execute" before "...call failed")
+# each message with the word that must be in a text (lowercased) for the message to be looked for at all: a
+# case-insensitive pattern is slow, `in` is not
+_PHRASES = [(re.compile(r"\s+".join(map(re.escape, p.split()))), max(p.split(), key=len), c.value)
+            for c in CODES for p in sorted(c.phrases, key=len, reverse=True)]  # the phrases are lowercase
+# the literal words every pattern above starts from or holds, in the spellings tools print them
+ANCHORS = ("rror", "RROR", "tatus", "TATUS", "esult", "ESULT", "ailed", "AILED", "ailure", "AILURE", "eturned",
+           "ETURNED", "_S_", "SEC_E_", "NERR_", "ndpoint", "NDPOINT", "RPC server", "rpc server", "RPC Server",
+           "RPC SERVER", "navailable", "rincipal", "RINCIPAL", "arameter", "ARAMETER", "rocedure call",
+           "ROCEDURE CALL", "omain either", "ccess was denied", "ookup failure")
+_SMALL = 64 * 1024  # below this a text is scanned whole: picking its lines would cost more than it saves
 # statuses that are not failures although non-zero (netsetup.log of healthy joins has them too): the join
 # looks up a secret that does not exist yet, leaves a registry value at its default, or asks for a restart
-_BENIGN = re.compile(r"NetpLsaOpenSecret:\s*status:\s*0xc0000034|NetpLoadParameters:\s*status:\s*0x0*2\b"
-                     r"|NetpContinueProvisioningPackageInstall:\s*status:\s*0x0*a99\b", re.I)
+_BENIGN = re.compile(r"netplsaopensecret:\s*status:\s*0xc0000034|netploadparameters:\s*status:\s*0x0*2\b"
+                     r"|netpcontinueprovisioningpackageinstall:\s*status:\s*0x0*a99\b")  # over lowercased text
 
 
 def to_int(text: str) -> int | None:
@@ -100,16 +113,29 @@ def normalise(value: int) -> int:
     return _ALIASES.get(value, value)
 
 
-def scan(text: str) -> list[tuple[int, int]]:
-    """(position, code) of every failure code reported in the text, by number, symbol or message."""
-    found = [(m.start("num"), value) for m in _not_benign(text) if (value := to_int(m.group("num")))]
+def scan(text: str, index: LineIndex | None = None) -> list[tuple[int, int]]:
+    """(position, code) of every failure code reported in the text, by number, symbol or message.
+
+    A big text is first cut to the lines holding one of the anchors (a failure word, a symbol's prefix, a
+    message's words) and the line after each: the patterns then run over those lines only."""
+    if len(text) <= _SMALL:
+        return _scan(text)
+    picked = pick(index or text, ANCHORS)
+    return [(picked.at(pos), code) for pos, code in _scan(picked.text)]
+
+
+def _scan(text: str) -> list[tuple[int, int]]:
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer ("İ"): positions would shift
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found = [(m.start("num"), value) for m in _not_benign(lower) if (value := to_int(m.group("num")))]
     found += [(m.start(), BY_SYMBOL[m.group(1)]) for m in _SYMBOL.finditer(text)]
-    found += [(m.start(), value) for rx, value in _PHRASES for m in rx.finditer(text)]
+    found += [(m.start(), value) for rx, word, value in _PHRASES if word in lower for m in rx.finditer(lower)]
     return sorted(found)
 
 
 def _not_benign(text: str) -> Iterator[re.Match[str]]:
-    """The reported codes that do not start inside a benign span. Both come in text order, so one pass
+    """(`text` lowercased) The reported codes that do not start inside a benign span. Both come in text order, so one pass
     over each suffices: a paste of many benign lines stays linear, not codes x spans."""
     spans = _BENIGN.finditer(text)
     span = next(spans, None)

@@ -51,6 +51,8 @@ def _records(text: str) -> list[dict]:
         if name and current is not None and (key != "description" or name != "description"):
             current[name] = m.group(2).strip()
             key = name
+            if name == "computer" and current[name].endswith("Description:"):  # a page lost the line break
+                current[name], key = current[name][:-len("Description:")], "description"
         elif current is not None and key == "description":
             current["description"] = (current.get("description", "") + "\n" + line).strip("\n")
         offset += len(line) + 1

@@ -21,6 +21,7 @@ def read_log(text: str) -> tuple[list[str], dict[str, object], str]:
     from wizard.parsers import MAX_BYTES, context_from, parse_text
     from wizard.parsers.cleanup import too_big
     from wizard.parsers.errorcodes import describe
+    from wizard.parsers.symptoms import explain
 
     if not text.strip():
         raise WizardError("the paste is empty")
@@ -32,6 +33,7 @@ def read_log(text: str) -> tuple[list[str], dict[str, object], str]:
     lines = [f"Recognised: {', '.join(parsed.kinds) or 'nothing known'}"]
     lines += [f"Error: {describe(code)}" for code in parsed.errors[:4]]
     lines += [f"{key}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for key, v in context.items()]
+    lines += ["Why: " + line for line in explain(parsed.why)[:1]] + explain(parsed.why)[1:]
     return list(parsed.symptoms), context, "\n".join(lines)
 
 
@@ -48,7 +50,8 @@ class PasteLogScreen(Screen):
         yield Header()
         with Vertical(id="paste-log"):
             yield Static("Paste a log or command output (dcdiag, repadmin, netsetup.log, event text, "
-                         "portqry, nslookup, ipconfig /all...), then press ctrl+r.", classes="hint")
+                         "PowerShell errors, nltest, rpcping, portqry, nslookup, ipconfig /all...), then press "
+                         "ctrl+r.", classes="hint")
             yield TextArea(id="log", soft_wrap=False)
             yield Static("", id="found")
             yield OptionList(id="suggested")

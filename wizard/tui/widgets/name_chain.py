@@ -77,8 +77,8 @@ def _alias(walk: Walk) -> Link:
         value += f" → {_ctx(walk, 'cname_target') or 'another host'}"
     elif step is not None and step.outcome == "missing":
         value += " (does not exist)"
-    guid_step = _last(walk, "ntds_guid")
-    if guid_step is not None and guid_step.outcome == "mismatch" and guid_step.source != "jump":
+    guid_step = _last(walk, "ntds_guid") or _last(walk, "source_guid")
+    if guid_step is not None and guid_step.outcome in ("mismatch", "different") and guid_step.source != "jump":
         state, value = "bad", f"{value} (stale GUID: the DC holds {_ctx(walk, 'ntds_guid') or 'another'})"
     return Link("_msdcs alias", value, state)
 

@@ -124,7 +124,7 @@ def _name_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
 
 
 def _guid_failure(step: Step, before: list[Step], walk: Walk) -> Failure | None:
-    if step.outcome != "mismatch":
+    if step.outcome not in ("mismatch", "different"):  # ntds_guid's word, source_guid's word
         return None
     return Failure(3, "stale GUID", "the destination looks up a stale NTDS Settings GUID, so its alias leads to "
                                     "an old object (step 3)")
