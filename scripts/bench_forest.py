@@ -4,17 +4,16 @@ packets, 25 refusing, 25 answering as MEMBER1), side by side in one run:
     memory <= 150 MiB;
   - `replication` (signed in) over the same forest, bounded likewise;
   - the sweep at several --concurrency values, once each: the measurement its default comes from.
-Run through bench.py (it finds the lab and calls bench_forest_500); alone: `python scripts/bench_forest.py`.
+Run as bench.py's section `forest`: `.venv/bin/python scripts/bench.py forest` (as root, with the lab up).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
-import bench  # scripts/ is on sys.path: the script's own directory
-from bench import (LAB_TIMEOUT, SWEEP_GOAL_RATIO, Lab, diagnosis_text_found, lab_row, measure, print_table,
-                   sweep_found, verdict, with_fault)
+from bench_lab import (LAB_TIMEOUT, SWEEP_GOAL_RATIO, Lab, _json, diagnosis_text_found, lab_or_skip, lab_row,
+                       sweep_found, with_fault)
+from bench_rows import Bench, measure, print_table, verdict
 
 FOREST_RUN_TIMEOUT = 600.0  # seconds one 500-DC run may take before its row fails
 PEAK_GOAL_MIB = 150
@@ -23,7 +22,7 @@ CONCURRENCIES = (16, 64, 128, 256)
 
 def _replication_found(text: str) -> str:
     try:
-        data = bench._json(text)
+        data = _json(text)
     except ValueError as exc:
         return f"? pairs ({exc})"
     return f"{len(data.get('pairs') or [])} pairs read, {len(data.get('unreadable') or [])} DCs unreadable"
@@ -58,6 +57,14 @@ def _concurrency_rows(lab: Lab) -> list:
                     sweep_found, ok_codes=(0, 1, 2), timeout=FOREST_RUN_TIMEOUT, once=True) for n in CONCURRENCIES]
 
 
+def bench_forest(bench: Bench) -> None:
+    title = "500 DCs (issue 17): fault forest-500, in the lab's client namespace"
+    lab = lab_or_skip(bench, title)
+    if lab is not None:
+        print(f"\n{title}: whole processes, rpc-wizard --timeout {LAB_TIMEOUT:g}")
+        bench_forest_500(lab, min(bench.repeat, 3))  # a 500-DC run takes half a minute or more
+
+
 def bench_forest_500(lab: Lab, repeat: int) -> None:
     lab.env = lab.env | {"RPC_WIZARD_PASSWORD": _admin()[1]}  # the replication row signs in; never on argv
     one, sweep, replication = _rows(lab)
@@ -80,14 +87,3 @@ def bench_forest_500(lab: Lab, repeat: int) -> None:
         peak = row.rss_kib / 1024 if row.rss_kib else None
         verdict(f"{what} peak memory <= {PEAK_GOAL_MIB} MiB", peak, PEAK_GOAL_MIB, f"{peak:.1f} MiB" if peak else "",
                 why_not or row.error)
-
-
-if __name__ == "__main__":
-    import os
-
-    os.chdir(bench.ROOT)
-    try:
-        found = bench.find_lab(bench.child_env())
-    except bench.LabUnavailable as why:
-        sys.exit(f"bench_forest: skipped, {why}")
-    bench_forest_500(found, int(sys.argv[1]) if len(sys.argv) > 1 else 3)

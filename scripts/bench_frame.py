@@ -84,6 +84,7 @@ class Run:
     rss_kib: int | None = None
     error: str | None = None
     output: str = ""  # stdout and stderr together, for run_captured only
+    cpu: float | None = None  # CPU seconds (user + system) the child used until then, for first_frame only
 
 
 def screen_text(raw: bytes) -> str:
@@ -218,6 +219,17 @@ def _vm_hwm(pid: int) -> int | None:
         return None
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process so far (/proc/PID/stat, in clock ticks): unlike wall
+    time, hardly changed by other processes competing for the cores."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
+
+
 def _exec_in_pty(argv: Sequence[str], env: dict[str, str]) -> None:
     """Child side of pty.fork(): size the terminal before the app can ask, then exec. Never returns."""
     try:
@@ -238,8 +250,9 @@ def first_frame(argv: Sequence[str], markers: Sequence[str], env: dict[str, str]
     try:
         error, elapsed = _watch(master, pidfd, markers, started, timeout)
         rss = None if error else _vm_hwm(pid)  # read before the kill: peak RSS up to the first frame
+        cpu = None if error else _cpu_seconds(pid)
         _stop(pid, pidfd, master)
-        return Run(elapsed, rss, error)
+        return Run(elapsed, rss, error, cpu=cpu)
     finally:
         os.close(pidfd)
         os.close(master)

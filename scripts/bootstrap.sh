@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install everything rpc-wizard needs on a fresh Debian machine: the Debian packages of the lab
-# (when root) and a virtual environment with the package and its dev extras. Safe to run again.
+# (when root) and a virtual environment with the package and its dev extras, exactly as
+# requirements-lock.txt pins them (versions and hashes). Safe to run again.
+# After changing a dependency in pyproject.toml, regenerate the lock: ./scripts/lock.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +24,10 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+PIP=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+# the locked test environment, every file checked against its hash; then the project itself, built by
+# the locked hatchling (no build isolation: nothing is fetched that the lock does not name)
+"${PIP[@]}" --require-hashes -r requirements-lock.txt
+"${PIP[@]}" --no-deps --no-build-isolation -e .
+# a dependency pyproject.toml gained but the lock lacks is not installed unlocked: say so and stop
+.venv/bin/python scripts/check_lock.py

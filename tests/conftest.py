@@ -20,6 +20,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "lab_teardown: takes the lab down; runs after every other test")
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    # measured here at the start, and again by the tests that bound time when it is older than FRESH_S
+    from machine_speed import slowness
+
+    return f"machine speed: {slowness():.1f}x slower than idle (slack of time-bounded tests scales with it)"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The teardown test must come last, whatever the order of directories: later tests need the lab.
     items.sort(key=lambda item: item.get_closest_marker("lab_teardown") is not None)

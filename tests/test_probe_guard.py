@@ -228,6 +228,9 @@ def test_a_spent_budget_refuses_the_next_wait_with_its_reason():
     budget = Budget(0.0)
     with pytest.raises(CutShort, match="0 s limit"):
         budget.wait(1.0)
+    with pytest.raises(CutShort, match="0 s limit"):
+        budget.check()  # between pieces of work that wait for nothing (decoding): the same deadline
+    Budget(10.0).check()  # time left: nothing to say
     budget = Budget(10.0, max_bytes=2**20)
     with pytest.raises(CutShort, match="more than 1 MB"):
         budget.took(2**20 + 1)

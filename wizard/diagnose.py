@@ -8,26 +8,30 @@ with them impacket and dnspython, load only when the first live check runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard import WizardError
-from wizard.engine import FlowSet, Walk
 from wizard.engine.catalog import CATALOG, DRS_UUID
 from wizard.engine.names import PARAM_CHECKS, check_address, check_guid, check_host, is_valid_address
 from wizard.engine.results import ProbeResult
-from wizard.engine.trail import Trail
-from wizard.engine.walk import Answer, ProbeCall
 from wizard.files import read_regular
 from wizard.probes.base import Session
+
+if TYPE_CHECKING:  # the walk's model loads with the first walk: `check` runs one probe and needs none of it
+    from wizard.engine import FlowSet, Walk
+    from wizard.engine.trail import Trail
+    from wizard.engine.walk import Answer, ProbeCall
 
 # run_probe's signature: (probe name, parameters, session) -> result; it never raises
 Runner = Callable[[str, dict[str, Any], Session], ProbeResult]
 # evidence seen elsewhere (a trace of the failing computer): the node's answer, or None when it does not show
-Observed = Callable[[ProbeCall], Answer | None]
+Observed = Callable[["ProbeCall"], "Answer | None"]
 
 
 def start(symptom: str, context: Mapping[str, object], flows: FlowSet | None = None) -> Walk:
     """A walk of the symptom's flow, at its first node. `symptom` is an id or an error code."""
+    from wizard.engine.walk import Walk
+
     if flows is None:
         from wizard.engine.loader import load_flows
 
@@ -101,6 +105,7 @@ def execute(call: ProbeCall, session: Session, runner: Runner | None = None) -> 
 def paste_answer(call: ProbeCall, text: str) -> Answer:
     """Pasted output of the node's command as its answer, checked against what the node asked about
     (its filled-in parameters: the host expected, the ports asked, ...), not anything else in the walk."""
+    from wizard.engine.walk import Answer
     from wizard.parsers import answer_from_paste
 
     answered = answer_from_paste(call.probe, text, call.params)
@@ -123,6 +128,8 @@ def step(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None
          observed: Observed | None = None, compare: bool = True) -> None:
     """Answer the current node: the person's answer first, then pasted output, then what a trace observed
     (checked against a live check from here when `compare`), else its live probe."""
+    from wizard.engine.walk import Answer
+
     call = walk.pending()
     if call is None:
         return
@@ -141,6 +148,8 @@ def step(walk: Walk | Trail, session: Session, answers: Mapping[str, str] | None
 def against_live(seen: Answer, call: ProbeCall, session: Session, runner: Runner | None = None) -> Answer:
     """The observed answer, with the live check from here beside it: where they disagree the step says so,
     and the observation (the failing computer's own view) wins."""
+    from wizard.engine.walk import Answer
+
     live = execute(call, session, runner)
     if live.outcome in (seen.outcome, "error", "skipped"):
         return seen

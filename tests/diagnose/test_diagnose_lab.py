@@ -6,12 +6,13 @@ import json
 import sys
 
 import pytest
+from machine_speed import busy_timeout, slack
 
 from wizard.lab import client_exec
 
 pytestmark = pytest.mark.lab
 
-TIMEOUT = 2.0
+TIMEOUT = busy_timeout(3.0)  # the product's default on an idle machine; Samba answers late on a busy one
 
 
 def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753", target=True):
@@ -25,7 +26,7 @@ def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753", target=True
     if creds:
         argv += ["--user", lab.admin_user]
         env["RPC_WIZARD_PASSWORD"] = lab.admin_password
-    proc = client_exec(argv, timeout=60, env=env)
+    proc = client_exec(argv, timeout=max(60, 20 * TIMEOUT), env=env)
     assert proc.returncode in (0, 1, 2), proc.stderr
     assert lab.admin_password not in proc.stdout + proc.stderr
     return proc.returncode, json.loads(proc.stdout)
@@ -33,6 +34,7 @@ def diagnose(lab, *extra, creds=True, symptom="ad-replication-1753", target=True
 
 def cited(report):
     root = report["root_cause"]
+    assert root, ("no cause", report["inconclusive"], [s["summary"] for s in report["steps"]])
     assert root["citations"], "every cause quotes its source"
     for citation in root["citations"]:
         assert citation["source"] and citation["section"] and citation["quote"]
@@ -74,7 +76,7 @@ def test_dropped_packets_cost_about_one_timeout(lab, fault, name):
     fault(name)
     _, report = diagnose(lab, creds=False)
     # the tool's own per-step timings: the probes share what a dead port already showed
-    assert sum(s["elapsed_s"] for s in report["steps"]) <= TIMEOUT * 1.5 + 0.5, report["steps"]
+    assert sum(s["elapsed_s"] for s in report["steps"]) <= TIMEOUT * 1.5 + slack(0.5), report["steps"]
 
 
 def test_stale_ntds_settings_from_a_given_guid(lab):

@@ -11,7 +11,7 @@ import os
 import time
 
 from hostile_checks import assert_printable, timed
-from hostile_servers import deadline, node_status, silent
+from hostile_servers import TIMEOUT, deadline, node_status, silent
 
 from wizard.probes.base import Credentials, Session
 
@@ -21,7 +21,7 @@ PASSWORD = Credentials("LAB\\Administrator", "not-a-real-password")
 
 
 def with_password() -> Session:
-    return Session(timeout=0.5, credentials=PASSWORD)
+    return Session(timeout=TIMEOUT, credentials=PASSWORD)
 
 
 def test_ntds_guid_sends_no_ntlm_to_an_address_nobody_vouched_for(host, servers):
@@ -83,7 +83,7 @@ def test_a_file_ticket_cache_is_read_and_kerberos_goes_to_the_intended_name(host
     fake_ticket_cache(cache, f"ldap/{TARGET}@LAB.EXAMPLE")
     monkeypatch.setenv("KRB5CCNAME", f"FILE:{cache}")
     ldap = servers.tcp(host, 389, silent)
-    session = Session(timeout=0.5, credentials=Credentials("LAB\\Administrator", ccache=str(cache)))
+    session = Session(timeout=TIMEOUT, credentials=Credentials("LAB\\Administrator", ccache=str(cache)))
     result, took = timed("ntds_guid", {"address": host, "target": TARGET, "guid": GUID}, session)
     assert took < deadline()
     assert b"GSS-SPNEGO" in ldap.received, result.summary  # a Kerberos bind was made from the cache

@@ -29,6 +29,7 @@ from hostile_servers import (
     trickle_bytes,
     trickle_fragments,
 )
+from machine_speed import slack
 
 from wizard.probes import base
 
@@ -105,15 +106,19 @@ def test_a_server_that_hangs_up_or_resets_closed_the_connection(host, servers, p
     servers.tcp(host, 135, handler)
     result, took = timed(probe, {"address": host})
     assert took < deadline()
-    assert result.outcome == "error"
     assert "unpack" not in result.summary and "buffer" not in result.summary
+    if result.outcome == "refused" and handler is reset_at_once:
+        # on a busy machine the reset can land before the port check's connect() returns: NOT LISTENING
+        assert result.evidence["port_135"] == "NOT LISTENING", result.evidence
+        return
+    assert result.outcome == "error"
     assert "closed the connection" in result.summary, result.summary
 
 
 def test_silence_after_accept_costs_one_timeout(host, servers):
     servers.tcp(host, 135, silent)
     result, took = timed("epm_map", {"address": host})
-    assert took < TIMEOUT + 1.0
+    assert took < TIMEOUT + slack(1.0)
     assert result.outcome == "error"
     assert "did not answer" in result.summary
 

@@ -249,9 +249,9 @@ def test_epm_map_takes_an_interface_alias(sample):
 def test_sc_parser_stays_linear_and_never_raises(text):
     import time
 
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time of this thread: what the parser costs, however busy the machine
     assert answer("rpc_services", text * 3) is None
-    assert time.perf_counter() - start < 3
+    assert time.thread_time() - start < 3  # linear: well under a second; a quadratic reader takes minutes
 
 
 def test_source_guid_from_the_source_dcs_own_showrepl(sample):

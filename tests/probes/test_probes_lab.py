@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from machine_speed import slack
 
 from tests.probes.conftest import TIMEOUT
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.probes.base import Session
+from wizard.probes.base import DEADLINE_FACTOR, Session
 from wizard.probes.run import run_probe
 
 pytestmark = pytest.mark.lab
@@ -67,7 +68,7 @@ def test_dns_host_unanswered_server_is_an_error_not_a_hang(lab):
     # EXCH1 runs no DNS server: the query is refused or times out, and the probe says so
     r = probe("dns_host", Session(timeout=1.0), host=fqdn(lab, "DC2"), dns_servers=[addr(lab, "EXCH1")])
     assert r.outcome == "error"
-    assert r.elapsed_s < 5
+    assert r.elapsed_s < 1.0 * DEADLINE_FACTOR + slack(1.0)  # the promise: within three timeouts
 
 
 def test_dns_cname(lab, session, fault):
@@ -104,7 +105,7 @@ def test_identity_of_a_dead_host_is_silent_and_bounded(lab, fault):
     fault("dc-down")
     r = probe("identity", Session(timeout=TIMEOUT), address=addr(lab, "DC2"), expected=fqdn(lab, "DC2"))
     assert r.outcome == "silent"
-    assert r.elapsed_s < TIMEOUT * 1.5 + 0.5
+    assert r.elapsed_s < TIMEOUT * 1.5 + slack(0.5)
 
 
 def test_epm_map_drs(lab, session, fault):
@@ -125,7 +126,7 @@ def test_epm_map_when_135_is_blocked(lab, fault, name, outcome):
         assert r.outcome in ("unreachable", "filtered")  # ARP gives up near the timeout
     else:
         assert r.outcome == outcome
-    assert r.elapsed_s < TIMEOUT + 1
+    assert r.elapsed_s < TIMEOUT + slack(1.0)
 
 
 def test_epm_lookup_lists_named_interfaces(lab, session):

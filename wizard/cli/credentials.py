@@ -8,7 +8,6 @@ read here: that is said in one line, with the kinit command that writes a file c
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import sys
@@ -35,6 +34,8 @@ def credentials_for(user: str | None, interactive: bool | None = None) -> Creden
     if ccache:
         return Credentials(user, "", ccache=ccache_path(ccache))
     if interactive if interactive is not None else sys.stdin.isatty():
+        import getpass  # with termios: only a prompt needs them (not `check` without --user)
+
         return Credentials(user, getpass.getpass(f"Password for {user}: "))
     raise WizardError(f"--user needs a password: set {PASSWORD_ENV}, or KRB5CCNAME, or run in a terminal")
 

@@ -4,10 +4,11 @@ deadline of one probe call, sockets bounded by it, and the safety net.
 Time, in two numbers derived from --timeout (`Session.timeout`, 3 s by default):
 - each single wait (one TCP connect, one read, one DNS question) lasts at most `timeout`: a host
   that says nothing is FILTERED or "did not answer" after one timeout, as before;
-- a whole probe call (every connect, every read, every page of a list, and any check it runs first,
-  such as identity before credentials are sent) ends within DEADLINE_FACTOR x timeout: 9 s by
-  default. `run_probe` gives each call a Budget with that deadline; every socket a probe opens draws
-  on it (BoundedSocket), so a server that trickles bytes or never ends its answer is cut off there.
+- a whole probe call (every connect, every read, every page of a list and its decoding, and any
+  check it runs first, such as identity before credentials are sent) ends within DEADLINE_FACTOR x
+  timeout: 9 s by default. `run_probe` gives each call a Budget with that deadline; every socket a probe opens draws
+  on it (BoundedSocket), so a server that trickles bytes or never ends its answer is cut off there;
+  work between reads checks it too (`Budget.check`), so a long answer cannot be decoded past it.
   Three timeouts: a connect, an answer, and one more exchange (the SRV after the CNAME, the PTR after
   the A record, the identity check before a signed-in read).
 A call also reads at most MAX_BYTES_READ from the network, and what it keeps as evidence is bounded
@@ -103,6 +104,12 @@ class Budget:
         if left <= 0:
             raise self.cut_by_time()
         return min(timeout, left)
+
+    def check(self) -> None:
+        """Raise CutShort once the deadline has passed. Called between pieces of work that wait for
+        nothing (decoding a page, describing each entry), so CPU work ends at the deadline as reads do."""
+        if self.remaining() <= 0:
+            raise self.cut_by_time()
 
     def took(self, count: int) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ counts against the byte cap, and a hang-up or non-RPC answer is said in plain wo
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Any
 
 from impacket.dcerpc.v5 import epm, transport
@@ -18,7 +19,7 @@ from impacket.uuid import bin_to_string, uuidtup_to_bin
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import clean
-from wizard.probes.base import BoundedSocket, Garbled, Session, open_tcp
+from wizard.probes.base import BoundedSocket, Budget, Garbled, Session, open_tcp
 from wizard.verdicts import endpoints as verdicts
 from wizard.verdicts.endpoints import DRS_NAME, EPT_S_NOT_REGISTERED, EndpointList, MapAnswer, port_of
 from wizard.verdicts.ports import port_135
@@ -26,6 +27,7 @@ from wizard.verdicts.ports import port_135
 MAX_ENTRIES = 2000  # a busy Windows DC lists a few hundred; more is a server that never ends its list
 MAX_PAGES = 20  # pages of ept_lookup, whatever their size
 PAGE_SIZE = 500
+Decode = Callable[[Any], dict[str, Any]]  # one raw ept_lookup entry -> what the probes keep of it
 
 
 class BoundedTransport(transport.TCPTransport):
@@ -116,30 +118,44 @@ def epm_map(session: Session, address: str | None, interface: str | None = None)
     return verdicts.epm_map_answer(MapAnswer(address, uuid, binding, name)).result("epm_map")
 
 
-def epm_lookup(session: Session, address: str | None) -> ProbeResult:
+def epm_lookup(session: Session, address: str | None, decode: Decode | None = None) -> ProbeResult:
+    """The mapper's whole list. `decode` stands in for decode_entry (a test slows it down: the deadline
+    must hold however long decoding takes); it is never a parameter of the check itself."""
     blocked = _blocked(session, address)
     if blocked:
         return blocked
-    return verdicts.epm_lookup(_listing(session, address)).result("epm_lookup")
+    return verdicts.epm_lookup(_listing(session, address, decode)).result("epm_lookup")
 
 
-def _listing(session: Session, address: str) -> EndpointList:
+def _listing(session: Session, address: str, decode: Decode | None = None) -> EndpointList:
     """The endpoint mapper's whole list, and whether it ended."""
     dce = _connect(session, address)
     try:
-        entries, cut_short = lookup_all(dce)
+        entries, cut_short = lookup_all(dce, session.budget, decode or decode_entry)
     finally:
         dce.disconnect()
-    return EndpointList(address, tuple(map(describe, entries)), complete=cut_short is None, cut_short=cut_short or "")
+    return EndpointList(address, tuple(entries), complete=cut_short is None, cut_short=cut_short or "")
 
 
-def lookup_all(dce) -> tuple[list[dict[str, Any]], str | None]:
-    """ept_lookup in pages, and why the list was cut short (None: it ended). Samba ends the list with
-    EPT_S_NOT_REGISTERED instead of a null handle; a server may never end it, hence the caps."""
+def lookup_all(dce, budget: Budget, decode: Decode) -> tuple[list[dict[str, Any]], str | None]:
+    """ept_lookup in pages, each entry decoded as it comes, and why the list was cut short (None: it
+    ended). Samba ends the list with EPT_S_NOT_REGISTERED instead of a null handle; a server may never
+    end it, hence the caps. The deadline is checked before each page and each entry, and a list cut
+    by it (or by the byte cap) keeps the entries decoded so far."""
     dce.bind(epm.MSRPC_UUID_PORTMAP)
     entries: list[dict[str, Any]] = []
+    try:
+        return _pages(dce, budget, decode, entries)
+    except Exception:
+        if budget.why is None or not entries:
+            raise  # not cut by the call's limits, or nothing to show: the probe reports the error
+        return entries, budget.why
+
+
+def _pages(dce, budget: Budget, decode: Decode, entries: list[dict[str, Any]]) -> tuple[list[dict], str | None]:
     handle = epm.ept_lookup_handle_t()
     for _ in range(MAX_PAGES):
+        budget.check()
         try:
             resp = dce.request(_lookup_request(handle, min(PAGE_SIZE, MAX_ENTRIES - len(entries))))
         except DCERPCException as exc:
@@ -147,9 +163,8 @@ def lookup_all(dce) -> tuple[list[dict[str, Any]], str | None]:
                 return entries, None
             raise
         for i in range(min(resp["num_ents"], len(resp["entries"]), MAX_ENTRIES - len(entries))):
-            entry = resp["entries"][i]
-            entries.append({"annotation": b"".join(entry["annotation"]),
-                            "tower": epm.EPMTower(b"".join(entry["tower"]["tower_octet_string"]))})
+            budget.check()
+            entries.append(decode(resp["entries"][i]))
         handle = resp["entry_handle"]
         if handle.isNull():
             return entries, None
@@ -169,6 +184,12 @@ def _lookup_request(handle, count: int):
     return request
 
 
+def decode_entry(entry: Any) -> dict[str, Any]:
+    """One entry of an ept_lookup answer as the probes keep it: its tower parsed, then described."""
+    return describe({"annotation": b"".join(entry["annotation"]),
+                     "tower": epm.EPMTower(b"".join(entry["tower"]["tower_octet_string"]))})
+
+
 def describe(entry: dict[str, Any]) -> dict[str, Any]:
     tower = entry["tower"]
     uuid_version = bin_to_string(tower["Floors"][0]["InterfaceUUID"]).lower()
@@ -182,12 +203,13 @@ def describe(entry: dict[str, Any]) -> dict[str, Any]:
             "protocol": protocol, "binding": binding, "port": port}
 
 
-def epm_transports(session: Session, address: str | None, interface: str | None = None) -> ProbeResult:
+def epm_transports(session: Session, address: str | None, interface: str | None = None,
+                   decode: Decode | None = None) -> ProbeResult:
     """The protocols the endpoint mapper lists the interface on. Document 002: an endpoint that could not be
-    created leaves the interface on named pipes (ncacn_np) but not on ncacn_ip_tcp."""
+    created leaves the interface on named pipes (ncacn_np) but not on ncacn_ip_tcp. `decode`: as epm_lookup."""
     uuid = (interface or DRS_UUID).lower()
     name = interface_name(uuid)  # "": the verdict names it from the list or our table
     blocked = _blocked(session, address)
     if blocked:
         return ProbeResult("epm_transports", blocked.outcome, blocked.summary, blocked.evidence)
-    return verdicts.epm_transports(_listing(session, address), uuid, name).result("epm_transports")
+    return verdicts.epm_transports(_listing(session, address, decode), uuid, name).result("epm_transports")

@@ -7,20 +7,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from wizard import WizardError, diagnose
-from wizard.diagnose import Runner
-from wizard.engine import FlowSet
-from wizard.engine.trail import Trail
+from wizard import WizardError
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import DEFAULT_TIMEOUT, Credentials, Session
+from wizard.probes.base import DEFAULT_TIMEOUT
 from wizard.tui import clipboard
 from wizard.tui.commands import ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider
-from wizard.tui.session import Diagnosis
+
+if TYPE_CHECKING:  # the diagnosis machinery loads when a diagnosis begins, after the first frame
+    from wizard.diagnose import Runner
+    from wizard.engine import FlowSet
+    from wizard.probes.base import Credentials, Session
+    from wizard.tui.session import Diagnosis
 
 
 @dataclass
@@ -92,7 +95,11 @@ class WizardApp(App[int]):
     def begin(self, symptom_id: str, given: dict[str, object], credentials: Credentials | None,
               timeout: float) -> None:
         """Start a diagnosis and show its first step. A WizardError names the first bad input."""
+        from wizard import diagnose
+        from wizard.engine.trail import Trail
+        from wizard.probes.base import Session
         from wizard.tui.screens.walk import WalkScreen
+        from wizard.tui.session import Diagnosis
 
         context, notes = diagnose.checked_context(given)
         if not context.get("target"):
@@ -105,6 +112,8 @@ class WizardApp(App[int]):
     def check_session(self) -> Session:
         """Where a single check from the palette runs: the diagnosis' session (its timeout, credentials
         and what its connects already showed), or a new one from the inputs."""
+        from wizard.probes.base import Session
+
         if self.diagnosis is not None:
             return self.diagnosis.session
         return Session(self.inputs.timeout, self.inputs.credentials)

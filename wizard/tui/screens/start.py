@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,7 +14,9 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard import WizardError
-from wizard.engine.model import Symptom
+
+if TYPE_CHECKING:
+    from wizard.engine.model import Symptom
 
 
 def symptom_option(symptom: Symptom) -> Option:
