@@ -82,6 +82,16 @@ REPLICATION = {"symptom": "ad-replication-1753",
                "context": {"target": TARGET, "dest": "dc1.contoso.com", "dns_servers": ["10.0.0.10"]}}
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path, monkeypatch) -> Path:
+    """Every app under test reads (and writes a chosen theme to) a config file of its own, never the
+    person's: none at first, so the default keys and theme are in force."""
+    path = tmp_path / "rpc-wizard" / "config.toml"
+    monkeypatch.setenv("RPC_WIZARD_CONFIG", str(path))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return path
+
+
 @pytest.fixture
 def runner() -> ScriptedRunner:
     return ScriptedRunner(STALE_A_RECORD)
@@ -97,10 +107,11 @@ def gated() -> Iterator[ScriptedRunner]:
 
 async def until(pilot, condition, what: str, tries: int = 500) -> None:
     """Let the app run until `condition()` holds, or the screen on top is of type `condition` (about 5 s at
-    most: workers post their results on the UI thread)."""
+    most: workers post their results on the UI thread), and every screen has finished mounting: a test that
+    ended on a screen still mounting would tear the app down under it (NoMatches: HeaderTitle)."""
     check = (lambda: isinstance(pilot.app.screen, condition)) if isinstance(condition, type) else condition
     for _ in range(tries):
-        if check():
+        if check() and all(screen.is_mounted for screen in pilot.app.screen_stack):
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for {what}; screen is {type(pilot.app.screen).__name__}")

@@ -335,10 +335,11 @@ async def test_a_check_from_the_palette_runs_on_the_host_typed():
 
 def _all_bindings():
     from wizard.tui.app import WizardApp
+    from wizard.tui.screens.help import HelpScreen
     from wizard.tui.screens.paste_log import PasteLogScreen
 
     for owner in (WizardApp, StartScreen, PasteLogScreen, TargetsScreen, WalkScreen, ResultScreen, AnswerScreen,
-                  PasteScreen, CheckScreen):
+                  PasteScreen, CheckScreen, HelpScreen):
         for binding in owner.BINDINGS:
             yield owner.__name__, binding
 

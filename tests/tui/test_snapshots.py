@@ -33,6 +33,7 @@ from tests.tui.conftest import (
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.answer import AnswerScreen, PasteScreen
 from wizard.tui.screens.check import CheckScreen
+from wizard.tui.screens.help import HelpScreen
 from wizard.tui.screens.paste_log import PasteLogScreen
 from wizard.tui.screens.result import ResultScreen
 from wizard.tui.screens.targets import TargetsScreen
@@ -178,16 +179,6 @@ def gate() -> Iterator[threading.Event]:
     event.set()
 
 
-@pytest.fixture
-def providers_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Textual gathers the palette's providers in a set, so their order (that of the unscored
-    discovery hits, and of hits with equal scores) follows the classes' ids and changes from one
-    process to the next. For the snapshot, take them in the order of their names."""
-    gathered = CommandPalette._provider_classes
-    monkeypatch.setattr(CommandPalette, "_provider_classes",
-                        property(lambda palette: sorted(gathered.fget(palette), key=lambda c: c.__qualname__)))
-
-
 def release_on_exit(app: WizardApp, gate: threading.Event) -> WizardApp:
     """Open the gate when snap_compare leaves the app (after its screenshot): the held probe ends
     before the app's shutdown waits for its thread."""
@@ -299,7 +290,6 @@ class TestResult:
         assert snap_compare(app, run_before=settled(run_all), terminal_size=SIZE)
 
 
-@pytest.mark.usefixtures("providers_in_order")
 class TestPalette:
     def test_open_on_step(self, snap_compare):
         assert snap_compare(make_app(**REPLICATION), run_before=settled(palette), terminal_size=SIZE)
@@ -310,11 +300,33 @@ class TestPalette:
         assert snap_compare(make_app(**REPLICATION), run_before=settled(run_before), terminal_size=SIZE)
 
 
-@pytest.mark.usefixtures("providers_in_order")
 class TestCheck:
     def test_tcp_ports_result(self, snap_compare):
         app = make_app(ScriptedRunner(WITH_TCP_PORTS), **REPLICATION)
         assert snap_compare(app, run_before=settled(check_screen), terminal_size=SIZE)
+
+
+class TestHelp:
+    def test_on_the_step_screen(self, snap_compare, monkeypatch):
+        monkeypatch.setenv("RPC_WIZARD_CONFIG", "/nonexistent/rpc-wizard/config.toml")  # the same path every run
+
+        async def run_before(pilot):
+            await step_screen(pilot)
+            await pilot.press("f1")
+            await until(pilot, lambda: on_top(pilot, HelpScreen)() and pilot.app.screen.is_mounted, "the help")
+        assert snap_compare(make_app(**REPLICATION), run_before=settled(run_before), terminal_size=SIZE)
+
+
+class TestThemes:
+    def test_ansi_dark_mid_walk(self, snap_compare, own_config):
+        """The terminal's own colours: the theme read from the config file, as a person would have chosen it."""
+        own_config.parent.mkdir(parents=True)
+        own_config.write_text('theme = "ansi-dark"\n', encoding="utf-8")
+
+        async def run_before(pilot):
+            assert pilot.app.theme == "ansi-dark"
+            await run_steps(pilot, 4)
+        assert snap_compare(make_app(**REPLICATION), run_before=settled(run_before), terminal_size=SIZE)
 
 
 class TestSweep:

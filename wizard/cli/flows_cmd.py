@@ -79,7 +79,7 @@ def show_lines(flows: FlowSet, flow: Flow, details: bool = False) -> list[str]:
     s = flow.symptom
     lines = [f"{s.id}: {s.title}", f"  {s.summary}",
              "  codes: " + "; ".join(f"{c.decimal} ({c.hex}) {c.symbol}".rstrip() for c in s.codes)]
-    lines += [f"  seen in {a.where}" for a in s.seen_in]
+    lines += [f"  seen in {a.where}" + (_preset(a.preset) if a.preset else "") for a in s.seen_in]
     lines += [f"  {{{k}}} = {v}" for k, v in s.context.items()]
     lines.append("")
     shown: set[str] = set()
@@ -112,3 +112,9 @@ def show_lines(flows: FlowSet, flow: Flow, details: bool = False) -> list[str]:
 
     node_lines(s.start, "")
     return lines
+
+
+def _preset(preset) -> str:
+    """The words that fill the wizard's form, and with what ("WMI" -> interface wmi)."""
+    filled = ", ".join(f"{k} {v}" for k, v in preset.context.items())
+    return f" (searching {' / '.join(repr(w) for w in preset.words)} presets {filled})"

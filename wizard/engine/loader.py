@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from wizard import WizardError
 from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import placeholders
 from wizard.engine.model import (
@@ -23,6 +24,7 @@ from wizard.engine.model import (
     FlowError,
     FlowSet,
     Node,
+    Preset,
     Source,
     Symptom,
     Transition,
@@ -199,6 +201,33 @@ def _parse_code(where: str, raw: Any) -> ErrorCode:
                      f.text("text", optional=True) or "")
 
 
+def _parse_preset(where: str, data: object, context: dict[str, str]) -> Preset | None:
+    """A preset fills fields of this symptom's form, with values they accept (an interface by its alias)."""
+    from wizard.engine.interfaces import resolve_interface
+
+    if data is None:
+        return None
+    f = _Fields(f"{where}: preset", data, {"words", "context"})
+    words = tuple(w.lower() for w in f.texts("words"))
+    if not words:
+        raise FlowError(f"{f.where}: words must list at least one word")
+    values = {}
+    for key, value in f.mapping("context").items():
+        if key not in context:
+            raise FlowError(f"{f.where}: {key!r} is not in the symptom's context ({', '.join(context)})")
+        if not isinstance(value, str) or not value.strip():
+            raise FlowError(f"{f.where}: {key!r} must be non-empty text")
+        if key == "interface":
+            try:
+                resolve_interface(value)
+            except WizardError as exc:
+                raise FlowError(f"{f.where}: {exc}") from None
+        values[str(key)] = value.strip()
+    if not values:
+        raise FlowError(f"{f.where}: context must fill at least one field")
+    return Preset(words, values)
+
+
 def _parse_flow(file: str, data: dict, causes: dict[str, Cause]) -> Flow:
     sym = _Fields(f"{file}: symptom", data.get("symptom"), {"id", "title", "summary", "codes", "messages",
                                                            "seen_in", "context", "start"}, {"citations"})
@@ -210,13 +239,15 @@ def _parse_flow(file: str, data: dict, causes: dict[str, Cause]) -> Flow:
     if not isinstance(seen_in, list):
         raise FlowError(f"{where}: seen_in must be a list")
     appearances = []
-    for item in seen_in:
-        a = _Fields(f"{where}: seen_in", item, {"where", "example"})
-        appearances.append(Appearance(a.text("where"), a.text("example")))
     context = {str(k): " ".join(str(v).split()) for k, v in sym.mapping("context").items()}
     unknown = set(context) - CONTEXT_KEYS
     if unknown:
         raise FlowError(f"{where}: context names unknown field(s) {', '.join(sorted(unknown))}")
+    for item in seen_in:
+        a = _Fields(f"{where}: seen_in", item, {"where", "example"}, {"preset"})
+        appearances.append(Appearance(a.text("where"), a.text("example"),
+                                      _parse_preset(f"{where}: seen_in {a.text('where')!r}", a.data.get("preset"),
+                                                    context)))
     symptom = Symptom(
         id=sym.text("id"),
         title=sym.text("title"),

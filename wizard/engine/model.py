@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from wizard import WizardError
@@ -69,9 +70,22 @@ class ErrorCode:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """What words a person searches with say about the context: "WMI" -> the interface is wmi."""
+
+    words: tuple[str, ...]  # lower case; a phrase matches as whole words ("event viewer")
+    context: dict[str, str]
+
+    def said_in(self, text: str) -> bool:
+        typed = f" {' '.join(re.split(r'[^a-z0-9-]+', text.lower()))} "
+        return any(f" {word} " in typed for word in self.words)
+
+
+@dataclass(frozen=True)
 class Appearance:
     where: str  # "dcdiag", "repadmin /showrepl", "event 1925 (NTDS KCC)", "netsetup.log"
     example: str  # what the person sees there
+    preset: Preset | None = None  # WMI: the words "wmi", "wbemtest"... -> {"interface": "wmi"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,13 @@ class Symptom:
     context: dict[str, str]  # context field -> its role here ("target": "the source DC ...")
     start: str
     citations: tuple[Citation, ...] = ()
+
+
+    def preset_for(self, text: str) -> dict[str, str]:
+        """The context the words a person searched for imply ("WMI" -> interface wmi), from the presets of
+        the places this symptom is seen; none when no preset's words are there, or presets disagree."""
+        found = [a.preset.context for a in self.seen_in if a.preset and a.preset.said_in(text)]
+        return dict(found[0]) if found and all(c == found[0] for c in found) else {}
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,24 @@ exits with the diagnosis' exit code (0 no fault, 1 cause, 2 inconclusive), like 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from wizard import WizardError
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT
 from wizard.tui import clipboard
-from wizard.tui.commands import ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider
+from wizard.tui.commands import (ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider,
+                                  SystemProvider)
+from wizard.tui.config import config_path, read_config, remember_theme
+from wizard.tui.keys import binding_ids
 
 if TYPE_CHECKING:  # the diagnosis machinery loads when a diagnosis begins, after the first frame
     from wizard.diagnose import Runner
@@ -42,11 +46,13 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "rpc-wizard"
     SUB_TITLE = "from an RPC error to its cited cause"
-    COMMANDS = App.COMMANDS | {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider}
+    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider, SystemProvider}  # in PALETTE_ORDER's order
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
-        Binding("ctrl+p,f1", "command_palette", "Checks", id="app.palette", priority=True, show=False,
+        Binding("ctrl+p", "command_palette", "Checks", id="app.palette", priority=True, show=False,
                 tooltip="Every check, every step of this flow, every symptom"),  # the footer docks it on the right
+        Binding("f1", "help", "Help", id="app.help", priority=True,
+                tooltip="Every key and mouse action, the config file, the plain-text alternative"),
     ]
 
     def __init__(self, inputs: Inputs | None = None, flows: FlowSet | None = None, runner: Runner | None = None,
@@ -58,6 +64,11 @@ class WizardApp(App[int]):
         self.clock = clock
         self.save_dir = save_dir or Path.cwd()
         self.diagnosis: Diagnosis | None = None
+        self.config = read_config(config_path(), binding_ids, self.available_themes)
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme:
+            self.theme = self.config.theme
 
     @property
     def flows(self) -> FlowSet:
@@ -72,6 +83,8 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         from wizard.tui.screens.start import StartScreen
 
+        if self.config.problem:  # one line; the defaults are in force
+            self.notify(self.config.problem, title="Config file not used", severity="warning", timeout=15)
         self.push_screen(StartScreen())
         found = self.flows.find_symptoms(self.inputs.symptom) if self.inputs.symptom else []
         if len(found) == 1:
@@ -79,8 +92,9 @@ class WizardApp(App[int]):
 
     # --- moving between screens ----------------------------------------------------------------
 
-    def choose_symptom(self, symptom_id: str, straight: bool = False) -> None:
-        """Ask for the targets; with `straight` and everything given, open on the first step at once."""
+    def choose_symptom(self, symptom_id: str, straight: bool = False, preset: dict[str, str] | None = None) -> None:
+        """Ask for the targets (fields the command line left empty filled from `preset`: what the words
+        searched for say); with `straight` and everything given, open on the first step at once."""
         from wizard.tui.screens.targets import TargetsScreen
 
         ready = self.inputs.context.get("target") and (not self.inputs.user or self.inputs.credentials)
@@ -90,7 +104,7 @@ class WizardApp(App[int]):
                 return
             except WizardError as exc:
                 self.notify(str(exc), title="Check the inputs", severity="error")
-        self.push_screen(TargetsScreen(self.flows.symptoms[symptom_id], self.inputs))
+        self.push_screen(TargetsScreen(self.flows.symptoms[symptom_id], self.inputs, preset or {}))
 
     def begin(self, symptom_id: str, given: dict[str, object], credentials: Credentials | None,
               timeout: float) -> None:
@@ -123,6 +137,31 @@ class WizardApp(App[int]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
+    # --- help, theme ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from wizard.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen, self.config))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Help", "every key and mouse action, the config file, the plain-text alternative (F1)",
+                            self.action_help)
+        yield from super().get_system_commands(screen)  # Theme (remembered: see watch_theme), Quit, Keys...
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen (the palette's Theme) is written to the config file, so the next start has it."""
+        if name == self.config.theme:
+            return
+        self.config.theme = name
+        try:
+            remember_theme(self.config.path, name)
+        except OSError as exc:
+            self.notify(f"Theme {name} not remembered: {self.config.path}: {exc.strerror or exc}", severity="warning")
+
     # --- clipboard -----------------------------------------------------------------------------
 
     def copy_text(self, text: str, what: str) -> None:
@@ -145,7 +184,15 @@ class WizardApp(App[int]):
     # --- leaving -------------------------------------------------------------------------------
 
     def action_quit(self) -> None:
-        """Exit as `diagnose` would: the result's code, 2 for a diagnosis left unfinished, 0 for none."""
+        """Exit as `diagnose` would: the result's code, 2 for a diagnosis left unfinished, 0 for none.
+
+        Not while a screen is still mounting (the result screen pushed as ctrl+q arrives): a mounting screen
+        and its widgets look up their own children (Textual's Header sets its title in callbacks queued at
+        its mount), and exiting removes those children under them (NoMatches: HeaderTitle). So the exit
+        waits until every screen on the stack has mounted; what their mount queued runs first."""
+        if not all(screen.is_mounted for screen in self.screen_stack):
+            self.call_after_refresh(self.action_quit)
+            return
         if self.diagnosis is None:
             self.exit(EXIT_OK)
         else:

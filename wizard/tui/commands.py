@@ -1,5 +1,12 @@
 """Command palette providers: every symptom, every check (run it now on a host you type), and on the
-step screen every node of the current flow (jump there); the result screen adds its exports."""
+step screen every node of the current flow (jump there); the result screen adds its exports; the app's
+own commands (help, theme, quit) come last.
+
+The palette's order is set here, by design: Textual gathers the providers in a set (whose order follows
+the classes' ids, so it changed from one launch to the next), runs them side by side and sorts what they
+find by score, keeping arrival order for equal scores. So every hit's score carries its place: the
+provider's rank in PALETTE_ORDER, then the item's index in its list, as a tie-breaker far below any
+difference between two fuzzy-match scores (those are sums and products of small whole numbers)."""
 
 from __future__ import annotations
 
@@ -7,29 +14,38 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from rich.markup import escape
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hit, Hits, Provider
 
 from wizard.engine.catalog import CHECKS
 
 Item = tuple[str, str, Callable[[], object]]  # what the palette shows, its help line, what it does
+_PLACES = 1000  # items per provider, at most, for the tie-breaker
+_TIE = 1e-9  # one place's weight in a score
 
 
 class ListProvider(Provider):
-    """A provider over a short list: shown whole before anything is typed, fuzzy-matched after."""
+    """A provider over a short list: shown whole, in order, before anything is typed; fuzzy-matched after,
+    equal matches in order."""
 
     def items(self) -> Iterable[Item]:
         return ()
 
+    def _place(self, index: int) -> float:
+        """How far down this item goes among hits of equal score (a provider not in PALETTE_ORDER: last)."""
+        kind = type(self)
+        rank = PALETTE_ORDER.index(kind) if kind in PALETTE_ORDER else len(PALETTE_ORDER)
+        return (rank * _PLACES + min(index, _PLACES - 1)) * _TIE
+
     async def discover(self) -> Hits:
-        for text, help_text, callback in self.items():
-            yield DiscoveryHit(text, callback, help=help_text)
+        for index, (text, help_text, callback) in enumerate(self.items()):
+            yield Hit(1.0 - self._place(index), text, callback, help=help_text)  # not DiscoveryHit: its score is 0
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, help_text, callback in self.items():
+        for index, (text, help_text, callback) in enumerate(self.items()):
             score = max(matcher.match(text), matcher.match(help_text) * 0.5)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                yield Hit(score - self._place(index), matcher.highlight(text), callback, help=help_text)
 
 
 class SymptomsProvider(ListProvider):
@@ -83,3 +99,19 @@ class ExportProvider(ListProvider):
         yield "Copy the ticket (Markdown)", "as diagnose --format markdown prints it", screen.action_copy_ticket
         yield "Copy all commands", "every Windows command of this diagnosis", screen.action_copy_commands
         yield "Save the ticket to a file", "a .md file in the current directory", screen.action_save_ticket
+
+
+class SystemProvider(ListProvider):
+    """The app's own commands (help, theme, keys, quit, screenshot: App.get_system_commands), ranked with
+    the others (Textual's SystemCommandsProvider would sort among them by chance)."""
+
+    def items(self) -> Iterable[Item]:
+        for command in self.app.get_system_commands(self.screen):
+            if command.discover:
+                yield command.title, command.help, command.callback
+
+
+# The palette's order: what this screen offers, the checks (one check at once, the senior engineer's way in),
+# every symptom (another diagnosis), the sweep, the replication status, then the app's own commands.
+PALETTE_ORDER: tuple[type[ListProvider], ...] = (NodesProvider, ExportProvider, ChecksProvider, SymptomsProvider,
+                                                 SweepProvider, ReplicationProvider, SystemProvider)

@@ -86,7 +86,9 @@ class StartScreen(Screen):
 
     def _choose(self, symptom_id: str | None) -> None:
         if symptom_id:
-            self.app.choose_symptom(symptom_id)  # type: ignore[attr-defined]
+            symptom = self.app.flows.symptoms[symptom_id]  # type: ignore[attr-defined]
+            preset = symptom.preset_for(self.query_one("#search", Input).value)  # "WMI": the interface is wmi
+            self.app.choose_symptom(symptom_id, preset=preset)  # type: ignore[attr-defined]
 
     def action_focus_list(self) -> None:
         self.query_one("#symptoms", OptionList).focus()

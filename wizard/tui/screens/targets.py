@@ -54,11 +54,16 @@ class TargetsScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", id="targets.start", tooltip="Start the diagnosis"),
         Binding("escape", "app.pop_screen", "Back", id="targets.back"),
+        # Enter moves on from a field in the app's own key handling, before the next key is routed: the
+        # Input's Submitted message (handled later, in this screen's queue) left keys typed straight after
+        # Enter in the field before.
+        Binding("enter", "next_field", "Next field", id="targets.next_field", priority=True, show=False),
     ]
 
-    def __init__(self, symptom: Symptom, inputs) -> None:
+    def __init__(self, symptom: Symptom, inputs, preset: dict[str, str] | None = None) -> None:
         super().__init__()
         self.symptom, self.inputs = symptom, inputs
+        self.given = {**(preset or {}), **inputs.context}  # what the command line gave wins over a search's preset
         self.help_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -68,7 +73,7 @@ class TargetsScreen(Screen):
             yield Static(self.symptom.summary, classes="hint")
             for key in self._fields():
                 label, example, default_help, make = FIELDS[key]
-                field = Input(_shown(key, self.inputs.context.get(key)), id=key, placeholder=example,
+                field = Input(_shown(key, self.given.get(key)), id=key, placeholder=example,
                               validators=[make()] if make else [])
                 yield from self._field(label, field, self.symptom.context.get(key, default_help))
             account = Input(self.inputs.user or "", id="user", validators=[validators.Account()],
@@ -108,11 +113,17 @@ class TargetsScreen(Screen):
         text = Text(failures[0], "red") if failures else Text(self.help_texts[str(event.input.id)])
         help_line.first(Static).update(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # elsewhere (the Start button) Enter does what it does there
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
+        """The next field, focused at once; Enter in the last one starts."""
         inputs = list(self.query(Input))
-        index = inputs.index(event.input)
+        index = inputs.index(self.focused)  # type: ignore[arg-type]  # an Input: see check_action
         if index + 1 < len(inputs):
-            inputs[index + 1].focus()
+            self.set_focus(inputs[index + 1])
         else:
             self.action_start()
 
