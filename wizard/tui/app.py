@@ -46,7 +46,8 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "rpc-wizard"
     SUB_TITLE = "from an RPC error to its cited cause"
-    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider, SystemProvider}  # in PALETTE_ORDER's order
+    # in PALETTE_ORDER's order
+    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider, SystemProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
         Binding("ctrl+p", "command_palette", "Checks", id="app.palette", priority=True, show=False,
