@@ -120,21 +120,26 @@ def test_domain_join_paths_reach_their_cause(path, cause):
     assert walk.cause is not None and walk.cause.id == cause
 
 
-NOT_RUN = [("host", "resolved")]  # the first step of the trees below
-RPC_OK = NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "default")]
+NOT_RUN = [("host", "resolved"), ("identity", "match")]  # the name chain's first links, entered by every tree below
+TO_SERVER = NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening")]
+RPC_OK = TO_SERVER + [("port-config", "default")]
+STALE_DNS = [("host", "resolved"), ("identity", "mismatch")]  # the name leads to another computer
+TP_HEAD = [("dest-guid", "found"), ("cname", "matches-target")]
 OTHER_PATHS = {
     "rpc-unavailable-1722": [
         (RPC_OK + [("client-protocols", "complete"), ("services", "absent")], "no-fault-found-rpc"),
         (RPC_OK + [("client-protocols", "error"), ("services", "differ")], "rpc-service-misconfigured"),
         (RPC_OK + [("client-protocols", "incomplete")], "client-protocols-missing"),
-        (NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "too-small")],
-         "rpc-port-range-too-small"),
-        (NOT_RUN + [("epm", "registered"), ("dynamic-port", "listening"), ("port-config", "invalid")],
-         "rpc-port-config-invalid"),
+        (TO_SERVER + [("port-config", "too-small")], "rpc-port-range-too-small"),
+        (TO_SERVER + [("port-config", "invalid")], "rpc-port-config-invalid"),
         (NOT_RUN + [("epm", "registered"), ("dynamic-port", "filtered")], "dynamic-ports-blocked"),
         (NOT_RUN + [("epm", "not-registered")], "interface-not-registered"),
         (NOT_RUN + [("epm", "refused")], "epm-unreachable"),
         ([("host", "not-found")], "name-resolution-failure"),
+        # issue 15: a stale A record to a member server is the record, not the healthy server's service
+        (STALE_DNS + [("impostor-drs", "not-registered"), ("mapping-source", "dns")], "stale-dns-record"),
+        (STALE_DNS + [("impostor-drs", "filtered"), ("mapping-source", "hosts-file")], "stale-hosts-entry"),
+        (STALE_DNS + [("impostor-drs", "registered")], "wrong-principal"),
     ],
     "exchange-rpc-http-1722": [
         (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "listening"), ("validports", "complete")],
@@ -147,6 +152,8 @@ OTHER_PATHS = {
         (NOT_RUN + [("ports-6001-6002", "listening"), ("port-6004", "filtered"), ("exchange-2007-ipv6", "skipped")],
          "exchange-ports-not-listening"),
         ([("host", "not-found")], "name-resolution-failure"),
+        (STALE_DNS + [("mapping-source", "dns")], "stale-dns-record"),  # no endpoint mapper: no impostor check
+        (STALE_DNS + [("mapping-source", "hosts-file")], "stale-hosts-entry"),
     ],
     "endpoint-create-1720": [
         (NOT_RUN + [("transports", "tcp"), ("fixed-port-range", "none"), ("port-config-listed", "default")],
@@ -161,18 +168,26 @@ OTHER_PATHS = {
          "rpc-port-config-invalid"),
         (NOT_RUN + [("transports", "filtered")], "epm-unreachable"),
         ([("host", "not-found")], "name-resolution-failure"),
+        (STALE_DNS + [("mapping-source", "dns")], "stale-dns-record"),
+        (STALE_DNS + [("mapping-source", "hosts-file")], "stale-hosts-entry"),
     ],
     "target-principal-2146893022": [
-        ([("cname", "matches-target"), ("host", "resolved"), ("identity", "match")], NO_FAULT_FOUND),
-        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "registered")],
-         "wrong-principal"),
-        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "refused"),
-          ("mapping-source", "dns")], "stale-dns-record"),
-        ([("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"), ("impostor-drs", "not-registered"),
-          ("mapping-source", "hosts-file")], "stale-hosts-entry"),
-        ([("cname", "other-host"), ("alias-guid", "different")], "stale-ntds-settings"),
-        ([("cname", "other-host"), ("alias-guid", "same")], "msdcs-alias-wrong"),
-        ([("cname", "missing"), ("missing-alias-guid", "same")], "name-resolution-failure"),
+        (TP_HEAD + TO_SERVER + [("ntds-guid", "match")], NO_FAULT_FOUND),
+        (TP_HEAD + TO_SERVER + [("ntds-guid", "mismatch")], "stale-ntds-settings"),
+        ([("dest-guid", "skipped"), ("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"),
+          ("impostor-drs", "registered")], "wrong-principal"),
+        ([("dest-guid", "skipped"), ("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"),
+          ("impostor-drs", "refused"), ("mapping-source", "dns")], "stale-dns-record"),
+        ([("dest-guid", "skipped"), ("cname", "skipped"), ("host", "resolved"), ("identity", "mismatch"),
+          ("impostor-drs", "not-registered"), ("mapping-source", "hosts-file")], "stale-hosts-entry"),
+        # issue 15: with an account the destination's GUID is read, so a wrong alias is found
+        ([("dest-guid", "found"), ("cname", "other-host"), ("alias-guid", "different")], "stale-ntds-settings"),
+        ([("dest-guid", "found"), ("cname", "other-host"), ("alias-guid", "same")], "msdcs-alias-wrong"),
+        ([("dest-guid", "found"), ("cname", "missing"), ("missing-alias-guid", "same")], "name-resolution-failure"),
+        (TP_HEAD + [("host", "not-found")], "name-resolution-failure"),
+        (TP_HEAD + NOT_RUN + [("epm", "not-registered")], "ad-ds-not-running"),
+        (TP_HEAD + NOT_RUN + [("epm", "filtered")], "epm-unreachable"),
+        (TP_HEAD + NOT_RUN + [("epm", "registered"), ("dynamic-port", "filtered")], "dynamic-ports-blocked"),
     ],
     "rpc-port-config-87": [
         (NOT_RUN + [("port-config", "default"), ("services", "defaults")], "no-fault-found-rpc"),
@@ -180,6 +195,8 @@ OTHER_PATHS = {
         (NOT_RUN + [("port-config", "invalid")], "rpc-port-config-invalid"),
         (NOT_RUN + [("port-config", "too-small")], "rpc-port-range-too-small"),
         ([("host", "not-found")], "name-resolution-failure"),
+        (STALE_DNS + [("mapping-source", "dns")], "stale-dns-record"),
+        (STALE_DNS + [("mapping-source", "hosts-file")], "stale-hosts-entry"),
     ],
 }
 OTHER_CASES = [(symptom, path, cause) for symptom, paths in OTHER_PATHS.items() for path, cause in paths]
@@ -327,7 +344,7 @@ def test_commands_are_rendered_deduplicated_and_include_the_cause():
     assert len(commands) == len(set(commands))
     assert "nslookup dc2.contoso.com 10.0.0.1" in commands  # a visited node
     assert "nbtstat -R" in commands  # the cause (stale-hosts-entry)
-    assert commands.index("ipconfig /all") < commands.index("nbtstat -R")
+    assert commands.index("nslookup dc2.contoso.com 10.0.0.1") < commands.index("nbtstat -R")
     assert "nbtstat -A [address]" in commands  # no address learned in this synthetic walk: shown, not guessed
     assert all("{" not in c for c in commands)
     assert any("dc2.contoso.com" in f for f in walk.fixes())
@@ -346,7 +363,7 @@ def test_engine_imports_without_textual():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from([REPL, JOIN]), st.data())
+@given(st.sampled_from(sorted(FLOWS.flows)), st.data())  # every composed tree
 def test_any_sequence_of_outcomes_ends_without_looping(symptom, data):
     flow = FLOWS.flow(symptom)
     walk = Walk(flow, CTX)
@@ -377,3 +394,91 @@ def test_any_unknown_outcome_is_a_clear_error(outcome):
     with pytest.raises(WizardError):
         walk.answer(outcome)
     assert walk.node.id == "dest-guid"
+
+
+# --- the shared path to the server (flows/segments/server-path.yaml), as each tree composes it ----------------
+
+
+def _paths_to_causes(flow, node_id=None, path=()):
+    """Every path from the start to a cause: (node, outcome) pairs, the cause at the end."""
+    node = flow.nodes[node_id or flow.symptom.start]
+    for outcome, to in node.outcomes.items():
+        here = (*path, (node.id, outcome))
+        if to.cause:
+            yield list(here), to.cause
+        else:
+            yield from _paths_to_causes(flow, to.next, here)
+
+
+def _shortest_per_cause(symptom):
+    shortest: dict[str, list] = {}
+    for path, cause in _paths_to_causes(FLOWS.flow(symptom)):
+        if cause not in shortest or len(path) < len(shortest[cause]):
+            shortest[cause] = path
+    return shortest
+
+
+ALL_CAUSES = [(symptom, path, cause) for symptom in FLOWS.flows
+              for cause, path in _shortest_per_cause(symptom).items()]
+
+
+@pytest.mark.parametrize("symptom,path,cause", ALL_CAUSES, ids=[f"{s}-{c}" for s, _, c in ALL_CAUSES])
+def test_every_cause_of_every_composed_tree_is_reached(symptom, path, cause):
+    walk = walk_through(symptom, path)
+    assert walk.cause.id == cause and walk.inconclusive is None
+
+
+SERVER_TREES = ["ad-replication-1753", "domain-join-0x6d9", "rpc-unavailable-1722", "exchange-rpc-http-1722",
+                "target-principal-2146893022", "endpoint-create-1720", "rpc-port-config-87"]
+
+
+@pytest.mark.parametrize("symptom", SERVER_TREES)
+def test_every_tree_that_names_a_server_asks_who_answers_there(symptom):
+    """Issue 15: a tree that skips "who answers at this address" blames a healthy server for a stale record."""
+    flow = FLOWS.flow(symptom)
+    assert flow.entry.segment == "server-path"
+    assert flow.nodes["host"].outcomes["resolved"].next == "identity"
+    assert flow.nodes["identity"].segment == "server-path"
+    guid = [("dest-guid", "found"), ("cname", "matches-target")] if "cname" in flow.nodes else []
+    impostor = [("impostor-drs", "not-registered")] if "impostor-drs" in flow.nodes else []
+    walk = walk_through(symptom, guid + STALE_DNS + impostor + [("mapping-source", "dns")])
+    assert walk.cause.id == "stale-dns-record"
+
+
+def test_the_interface_of_1722_reaches_both_endpoint_mapper_checks_and_drs_stays_drs_elsewhere():
+    wmi = "99fcfec4-5260-101b-bbcb-00aa0021347a"
+    for symptom, expected in (("rpc-unavailable-1722", wmi), (REPL, DRS_UUID), (JOIN, DRS_UUID)):
+        walk = walk_through_to(symptom, "impostor-drs", {**CTX, "interface": wmi})
+        assert call(walk) == ("epm_map", {"address": None, "interface": expected}), symptom
+        walk = walk_through_to(symptom, "epm", {**CTX, "interface": wmi})
+        assert call(walk)[1]["interface"] == expected, symptom
+
+
+def walk_through_to(symptom: str, node_id: str, context: dict) -> Walk:
+    """A walk whose next node is `node_id`, by the path the engine itself finds."""
+    walk = Walk(FLOWS.flow(symptom), context)
+    for passed in walk.path_to(node_id)[:-1]:
+        node = walk.flow.nodes[passed]
+        nxt = walk.path_to(node_id)[1]
+        outcome = next(o for o, to in node.outcomes.items() if to.next == nxt)
+        walk.record(result(walk, outcome))
+    assert walk.node.id == node_id
+    return walk
+
+
+def test_without_an_account_the_guid_step_says_what_was_not_compared_and_how():
+    walk = Walk(FLOWS.flow("target-principal-2146893022"), CTX)
+    walk.record(ProbeResult("ntds_lookup", "skipped", "No credentials: not read."))
+    summary = walk.steps[0].summary
+    assert summary.startswith("No credentials: not read. Not compared")
+    assert 'repadmin /showrepl dc1.contoso.com' in summary and "nslookup -type=cname GUID._msdcs.contoso.com" in summary
+
+
+def test_2146893022_without_a_guid_ends_inconclusive_saying_how_to_compare():
+    """The healthy-looking path, no GUID known: -2146893022 is not "no fault" until the GUIDs were compared."""
+    walk = walk_through("target-principal-2146893022", [("dest-guid", "skipped"), ("cname", "skipped")] + TO_SERVER
+                        + [("ntds-guid", "skipped")])
+    assert walk.cause is None
+    assert "ntds-guid" in walk.inconclusive and 'repadmin /showrepl dc1.contoso.com' in walk.inconclusive
+    with_guid = walk_through("target-principal-2146893022", TP_HEAD + TO_SERVER + [("ntds-guid", "match")])
+    assert with_guid.cause.id == NO_FAULT_FOUND

@@ -50,18 +50,18 @@ def test_shipped_flows_load_with_the_contract_ids():
     assert list(FLOWS.flow("ad-replication-1753").nodes) == [
         "dest-guid", "cname", "alias-guid", "missing-alias-guid", "host", "identity", "impostor-drs",
         "mapping-source", "epm", "dynamic-port", "ntds-guid", "port-config", "client-protocols", "services"]
-    assert list(FLOWS.flow("rpc-unavailable-1722").nodes) == [
-        "host", "epm", "dynamic-port", "port-config", "client-protocols", "services"]
+    chain = ["host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port"]  # flows/segments/
+    assert list(FLOWS.flow("rpc-unavailable-1722").nodes) == [*chain, "port-config", "client-protocols", "services"]
     assert list(FLOWS.flow("exchange-rpc-http-1722").nodes) == [
-        "host", "ports-6001-6002", "port-6004", "exchange-2007-ipv6", "validports"]
+        "host", "identity", "mapping-source", "ports-6001-6002", "port-6004", "exchange-2007-ipv6", "validports"]
     assert list(FLOWS.flow("endpoint-create-1720").nodes) == [
-        "host", "transports", "fixed-port", "fixed-port-range", "port-config", "port-config-listed"]
+        "host", "identity", "mapping-source", "transports", "fixed-port", "fixed-port-range", "port-config",
+        "port-config-listed"]
     assert list(FLOWS.flow("target-principal-2146893022").nodes) == [
-        "cname", "alias-guid", "missing-alias-guid", "host", "identity", "impostor-drs", "mapping-source"]
-    assert list(FLOWS.flow("rpc-port-config-87").nodes) == ["host", "port-config", "services"]
-    assert set(FLOWS.flow("domain-join-0x6d9").nodes) == {
-        "host", "identity", "impostor-drs", "mapping-source", "epm", "dynamic-port", "port-config",
-        "client-protocols"}
+        "dest-guid", "cname", "alias-guid", "missing-alias-guid", *chain, "ntds-guid"]
+    assert list(FLOWS.flow("rpc-port-config-87").nodes) == ["host", "identity", "mapping-source", "port-config",
+                                                           "services"]
+    assert list(FLOWS.flow("domain-join-0x6d9").nodes) == [*chain, "port-config", "client-protocols"]
 
 
 def test_flows_dir_is_the_source_tree_here():
@@ -169,33 +169,39 @@ def _node(data, nid):
 
 
 REPL = "symptoms/ad-replication-1753.yaml"
+SEGMENT = "segments/server-path.yaml"  # the nodes every tree that names a server shares
 
 
-@pytest.mark.parametrize("change,where,what", [
-    (lambda d: _node(d, "epm").update(probe="epm_mapp"), "node 'epm'", "unknown probe 'epm_mapp'"),
-    (lambda d: _node(d, "epm")["params"].update(port=135), "node 'epm'", "no parameter 'port'"),
-    (lambda d: _node(d, "host")["outcomes"].update(maybe={"next": "identity"}), "node 'host'",
+@pytest.mark.parametrize("file,change,where,what", [
+    (SEGMENT, lambda d: _node(d, "epm").update(probe="epm_mapp"), "node 'epm'", "unknown probe 'epm_mapp'"),
+    (SEGMENT, lambda d: _node(d, "epm")["params"].update(port=135), "node 'epm'", "no parameter 'port'"),
+    (SEGMENT, lambda d: _node(d, "host")["outcomes"].update(maybe={"next": "identity"}), "node 'host'",
      "outcome 'maybe' is not one of dns_host's"),
-    (lambda d: _node(d, "identity")["outcomes"].pop("silent"), "node 'identity'", "outcome 'silent' is not handled"),
-    (lambda d: _node(d, "identity")["outcomes"].update(silent={"next": "nowhere"}), "node 'identity'",
+    (SEGMENT, lambda d: _node(d, "identity")["outcomes"].pop("silent"), "node 'identity'",
+     "outcome 'silent' is not handled"),
+    (SEGMENT, lambda d: _node(d, "identity")["outcomes"].update(silent={"next": "nowhere"}), "node 'identity'",
      "missing node 'nowhere'"),
-    (lambda d: _node(d, "epm")["outcomes"].update(refused={"cause": "gremlins"}), "node 'epm'",
+    (SEGMENT, lambda d: _node(d, "epm")["outcomes"].update(refused={"cause": "gremlins"}), "node 'epm'",
      "unknown cause 'gremlins'"),
-    (lambda d: d["nodes"].update(orphan={**_node(d, "port-config")}), "node 'orphan'", "unreachable"),
-    (lambda d: _node(d, "port-config")["outcomes"].update(default={"next": "cname"}), "node 'port-config'",
+    (REPL, lambda d: d["nodes"].update(orphan={**_node(d, "port-config")}), "node 'orphan'", "unreachable"),
+    (REPL, lambda d: _node(d, "port-config")["outcomes"].update(default={"next": "cname"}), "node 'port-config'",
      "cycle cname -> host -> identity -> epm -> dynamic-port -> ntds-guid -> port-config -> cname"),
-    (lambda d: _node(d, "host").update(commands=["nslookup {taget}"]), "node 'host'", "unknown placeholder {taget}"),
-    (lambda d: _node(d, "host").update(qestion="typo"), "node 'host'", "unknown field(s) qestion"),
-    (lambda d: _node(d, "host").pop("ask"), "node 'host'", "missing field(s) ask"),
-    (lambda d: _node(d, "host")["outcomes"].update(resolved={"next": "identity", "cause": "stale-dns-record"}),
+    (SEGMENT, lambda d: _node(d, "host").update(commands=["nslookup {taget}"]), "node 'host'",
+     "unknown placeholder {taget}"),
+    (SEGMENT, lambda d: _node(d, "host").update(qestion="typo"), "node 'host'", "unknown field(s) qestion"),
+    (SEGMENT, lambda d: _node(d, "host").pop("ask"), "node 'host'", "missing field(s) ask"),
+    (SEGMENT, lambda d: _node(d, "host")["outcomes"].update(resolved={"next": "identity", "cause": "stale-dns-record"}),
      "node 'host'", "exactly one of next"),
-    (lambda d: d["symptom"].update(start="nowhere"), "symptom 'ad-replication-1753'", "start node 'nowhere'"),
-    (lambda d: d["symptom"]["codes"][0].update(hex="0x6da"), "symptom 'ad-replication-1753'", "not the same number"),
+    (REPL, lambda d: _node(d, "services")["outcomes"].update(differ={"exit": "reached"}), "node 'services'",
+     "unknown field(s) exit"),  # exits are the segment's: a tree's own node leads to a node or a cause
+    (REPL, lambda d: d["symptom"].update(start="nowhere"), "symptom 'ad-replication-1753'", "start node 'nowhere'"),
+    (REPL, lambda d: d["symptom"]["codes"][0].update(hex="0x6da"), "symptom 'ad-replication-1753'",
+     "not the same number"),
 ])
-def test_broken_symptom_file_names_file_and_node(broken, change, where, what):
-    broken.edit(REPL, change)
+def test_broken_flow_file_names_file_and_node(broken, file, change, where, what):
+    broken.edit(file, change)
     message = broken.load()
-    assert f"flows/{REPL}: {where}" in message
+    assert f"flows/{file}: {where}" in message
     assert what in message
 
 
@@ -220,7 +226,7 @@ def test_every_problem_is_listed_not_only_the_first(broken):
         _node(d, "epm").update(probe="nope")
         _node(d, "host")["outcomes"].pop("not-found")
 
-    broken.edit(REPL, two_faults)
+    broken.edit(SEGMENT, two_faults)  # entered by seven trees: each problem is still listed once
     with pytest.raises(FlowError) as info:
         load_flows(broken.dir)
     assert len(info.value.problems) == 2 and "(and 1 more)" in str(info.value)
@@ -229,8 +235,8 @@ def test_every_problem_is_listed_not_only_the_first(broken):
 def test_duplicate_keys_and_bad_yaml_are_refused(broken):
     path = broken.dir / REPL
     text = path.read_text()
-    path.write_text(text.replace("nodes:\n", "nodes:\n  host:\n    question: first\n", 1))
-    assert "'host' is given twice" in broken.load() and REPL in broken.load()
+    path.write_text(text.replace("nodes:\n", "nodes:\n  services:\n    question: first\n", 1))
+    assert "'services' is given twice" in broken.load() and REPL in broken.load()
     path.write_text("symptom: [unclosed\n")
     assert f"flows/{REPL}: not valid YAML" in broken.load()
 
@@ -273,7 +279,7 @@ def test_cli_check_passes_and_verifies_quotes(capsys):
 
 
 def test_cli_check_lists_problems_and_fails(broken, capsys):
-    broken.edit(REPL, lambda d: _node(d, "epm").update(probe="nope"))
+    broken.edit(SEGMENT, lambda d: _node(d, "epm").update(probe="nope"))
     assert main(["flows", "check", "--dir", str(broken.dir)]) == 1
     assert "node 'epm': unknown probe 'nope'" in capsys.readouterr().out
 

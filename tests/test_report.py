@@ -128,8 +128,9 @@ def test_json_for_an_inconclusive_walk():
     assert "'host'" in data["inconclusive"] and "error" in data["inconclusive"]
     assert "nslookup dc2.lab.example" in data["inconclusive"]  # what to do by hand, filled in
     assert [s["outcome"] for s in data["steps"]] == ["error"]
-    assert data["commands"] == ["ipconfig /all", "nslookup dc2.lab.example 198.51.100.1",
-                                r"findstr /i /l dc2.lab.example %SystemRoot%\System32\drivers\etc\hosts"]
+    assert data["commands"] == ["nslookup dc2.lab.example 198.51.100.1",
+                                r"findstr /i /l dc2.lab.example %SystemRoot%\System32\drivers\etc\hosts",
+                                r"findstr /i /l dc2.lab.example %SystemRoot%\System32\drivers\etc\lmhosts"]
     assert report.exit_code(walk) == EXIT_UNSURE == 2
 
 
@@ -164,7 +165,7 @@ def test_markdown_ticket(symptom, path):
 def test_markdown_for_an_inconclusive_walk():
     markdown = report.to_markdown(walk_of(JOIN, INCONCLUSIVE_JOIN), FLOWS)
     assert "### Inconclusive" in markdown and "### Root cause" not in markdown
-    assert _code_block(markdown)[0] == "ipconfig /all"
+    assert _code_block(markdown)[0] == "nslookup dc2.lab.example 198.51.100.1"
     assert not PLACEHOLDER.search(markdown)
 
 

@@ -124,7 +124,8 @@ def test_misconfigured_services_end_on_their_cited_cause(capsys):
     from wizard.cli import main
 
     code = main(["diagnose", "--symptom", "rpc-port-config-87", "--target", "dc1.contoso.com", "--format", "json",
-                 "--answer", "host=resolved", "--answer", "port-config=default", "--answer", "services=differ"])
+                 "--answer", "host=resolved", "--answer", "identity=match", "--answer", "port-config=default",
+                 "--answer", "services=differ"])
     report = json.loads(capsys.readouterr().out)
     assert (code, report["root_cause"]["id"]) == (1, "rpc-service-misconfigured")
     quotes = [c["quote"] for c in report["root_cause"]["citations"]]

@@ -59,6 +59,15 @@ def test_stale_cname(lab, fault):
     assert _dc2_a(lab) == [lab.hosts["DC2"].address]
 
 
+def test_cname_other_dc(lab, fault):
+    guid = lab.hosts["DC2"].ntds_guid
+    fault("cname-other-dc")
+    assert raw.dns_answers(lab.dns_servers, f"{guid}._msdcs.{lab.forest}", "CNAME") == ["dc1.lab.example"]
+    assert _dc2_a(lab) == [lab.hosts["DC2"].address]  # only the alias is wrong
+    lab_api.heal()
+    assert raw.dns_answers(lab.dns_servers, f"{guid}._msdcs.{lab.forest}", "CNAME") == [DC2_FQDN]
+
+
 def test_hosts_entry(lab, fault):
     fault("hosts-entry")
     entries = [line.split() for line in lab.client_hosts_file.read_text().splitlines()]

@@ -337,6 +337,7 @@ async def test_the_1722_symptoms_ask_for_their_interface_or_proxy():
 
 EXCHANGE_6004 = {
     "dns_host": ("resolved", "mbx.contoso.com -> 10.0.0.40 from DNS.", {}, {"address": "10.0.0.40"}),
+    "identity": ("match", "10.0.0.40 is MBX.", {}, {"answered_by": "MBX"}),
     "tcp_ports": ("listening", "6001, 6002 LISTENING.", {"ports": {"6001": {"state": "LISTENING"}}}, {}),
     "ask": ("skipped", "Only you can answer this.", {}, {}),
 }
@@ -350,7 +351,7 @@ async def test_the_ipv6_question_waits_for_the_person():
     app = make_app(runner, symptom="exchange-rpc-http-1722", context={"target": "mbx.contoso.com"})
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, WalkScreen, "the first step")
-        for node in ("host", "ports-6001-6002", "port-6004"):
+        for node in ("host", "identity", "ports-6001-6002", "port-6004"):
             if node == "port-6004":
                 script["tcp_ports"] = ("not-listening", "6004 NOT LISTENING.",
                                        {"ports": {"6004": {"state": "NOT LISTENING"}}}, {})

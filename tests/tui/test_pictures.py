@@ -399,8 +399,8 @@ def labels(walk: Walk) -> list[str]:
 
 def test_a_1720_chain_shows_an_interface_on_named_pipes_only():
     transports = ("transports", "np-only", {"interface": DRS_UUID, "protocols": ["ncacn_np"]}, {})
-    walk = walk_through([RESOLVED, transports], "endpoint-create-1720", {"target": "dc2.contoso.com"})
-    assert labels(walk) == ["host name", "address", "endpoint mapper"]  # no identity step in this tree
+    walk = walk_through([RESOLVED, IDENTITY_OK, transports], "endpoint-create-1720", {"target": "dc2.contoso.com"})
+    assert labels(walk) == ["host name", "address", "who answered", "endpoint mapper"]  # the shared path first
     epm = link(walk, "endpoint mapper")
     assert (epm.state, epm.value) == ("bad", "DRS on named pipes only: no TCP endpoint (1720)")
 
@@ -410,8 +410,8 @@ def test_a_1722_chain_names_the_interface_and_its_port():
     epm = ("epm", "registered", {"interface": "12345678-1234-abcd-ef00-01234567cffb", "port": 49670},
            {"endpoint_port": 49670})
     blocked = ("dynamic-port", "filtered", {"ports": {"49670": {"state": "FILTERED"}}}, {})
-    walk = walk_through([RESOLVED, epm, blocked], "rpc-unavailable-1722", context)
-    assert labels(walk) == ["host name", "address", "endpoint mapper", "netlogon port"]
+    walk = walk_through([RESOLVED, IDENTITY_OK, epm, blocked], "rpc-unavailable-1722", context)
+    assert labels(walk) == ["host name", "address", "who answered", "endpoint mapper", "netlogon port"]
     assert link(walk, "endpoint mapper").value == "netlogon registered, TCP 49670"
     assert (link(walk, "netlogon port").state, link(walk, "netlogon port").value) == ("bad", "TCP 49670 FILTERED")
 
@@ -420,7 +420,8 @@ def test_the_exchange_chain_shows_each_fixed_port():
     first = ("ports-6001-6002", "listening", {"ports": {"6001": {"state": "LISTENING"},
                                                         "6002": {"state": "LISTENING"}}}, {})
     closed = ("port-6004", "not-listening", {"ports": {"6004": {"state": "NOT LISTENING"}}}, {})
-    walk = walk_through([RESOLVED, first, closed], "exchange-rpc-http-1722", {"target": "mbx.contoso.com"})
-    assert labels(walk) == ["host name", "address", "ports"]
+    walk = walk_through([RESOLVED, IDENTITY_OK, first, closed], "exchange-rpc-http-1722",
+                        {"target": "mbx.contoso.com"})
+    assert labels(walk) == ["host name", "address", "who answered", "ports"]
     ports = link(walk, "ports")
     assert (ports.state, ports.value) == ("bad", "6001 LISTENING, 6002 LISTENING, 6004 NOT LISTENING")

@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                   "or ../shared/seeds beside the repository)")
     check.set_defaults(func=run_check)
     actions.add_parser("list", parents=[common], help="list symptoms and causes").set_defaults(func=run_list)
-    show = actions.add_parser("show", parents=[common], help="show one symptom's tree")
+    show = actions.add_parser("show", parents=[common], help="show one symptom's tree, composed with the segment it "
+                                                             "enters (its nodes marked with the segment's id)")
     show.add_argument("symptom", help="symptom id or error code (1753, 0x6d9, -2146893022)")
     show.add_argument("--details", action="store_true", help="also show why, parameters, commands and what to ask")
     show.set_defaults(func=run_show)
@@ -39,8 +40,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(exc.problems)} problem(s) in {directory}")
         return EXIT_FAILED
     nodes = sum(len(f.nodes) for f in flows.flows.values())
-    print(f"ok: {len(flows.symptoms)} symptoms, {nodes} nodes, {len(flows.causes)} causes, "
-          f"{len(flows.sources)} sources")
+    print(f"ok: {len(flows.symptoms)} symptoms, {nodes} nodes (composed), {len(flows.segments)} segment(s), "
+          f"{len(flows.causes)} causes, {len(flows.sources)} sources")
     seeds = find_seeds_dir(args.seeds, directory)
     if seeds is None:
         print(f"quotes not verified: no seeds directory found (give --seeds or set {SEEDS_ENV})")
@@ -81,13 +82,15 @@ def show_lines(flows: FlowSet, flow: Flow, details: bool = False) -> list[str]:
              "  codes: " + "; ".join(f"{c.decimal} ({c.hex}) {c.symbol}".rstrip() for c in s.codes)]
     lines += [f"  seen in {a.where}" + (_preset(a.preset) if a.preset else "") for a in s.seen_in]
     lines += [f"  {{{k}}} = {v}" for k, v in s.context.items()]
+    lines += _entry_lines(flows, flow)
     lines.append("")
     shown: set[str] = set()
 
     def node_lines(nid: str, indent: str) -> None:
         node = flow.nodes[nid]
         shown.add(nid)
-        lines.append(f"{indent}[{nid}] {node.question}  ({node.probe})")
+        mark = f"  · {node.segment}" if node.segment else ""
+        lines.append(f"{indent}[{nid}] {node.question}  ({node.probe}){mark}")
         if details:
             pad = indent + "    "
             lines.append(f"{pad}why: {node.why}")
@@ -112,6 +115,17 @@ def show_lines(flows: FlowSet, flow: Flow, details: bool = False) -> list[str]:
 
     node_lines(s.start, "")
     return lines
+
+
+def _entry_lines(flows: FlowSet, flow: Flow) -> list[str]:
+    """Which segment the tree enters, the links it checks and where the segment's exits lead."""
+    entry = flow.entry
+    if entry is None:
+        return []
+    segment = flows.segments[entry.segment]
+    wired = [f"{e} -> " + (f"CAUSE {to.cause}" if to.cause else f"[{to.next}]") for e, to in entry.exits.items()]
+    return [f"  enters {segment.id} ({segment.file}): links {', '.join(entry.links)}",
+            f"  {'':<8}exits {'; '.join(wired)}"]
 
 
 def _preset(preset) -> str:

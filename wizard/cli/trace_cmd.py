@@ -56,32 +56,10 @@ def _clean(text: object) -> str:
 
 def _ladder(call, t0: float) -> list[str]:
     """The call's exchanges in order, each with its time (seconds from the file's first call) and state."""
-    from wizard.traces.calls import short_interface
+    from wizard.traces.ladder import offset, rungs
 
-    def at(ts):
-        return f"+{ts - t0:7.3f}s" if ts else "        -"
-
-    lines = []
-    for d in call.dns:
-        answer = ", ".join(d.cnames + d.addresses) or d.rcode or "no answer"
-        lines.append(f"{at(d.time)}  DNS   {d.qtype} {_clean(d.name)} -> {d.server}: {_clean(answer)}")
-    c = call.epm.connect
-    if c.outcome != "not-seen":
-        lines.append(f"{at(c.time)}  TCP   135: {c.outcome} (SYN x{c.attempts})")
-    if call.epm.time:
-        iface = short_interface(call) if call.interface_uuid else "?"
-        answer = {"mapped": f"port {call.epm.port}", "not-registered": call.epm.status,
-                  "other status": call.epm.status}.get(call.epm.outcome, call.epm.outcome)
-        lines.append(f"{at(call.epm.time)}  EPM   ept_map {iface} {call.interface_uuid or ''} -> {answer}")
-    c = call.connect
-    if c.port:
-        lines.append(f"{at(c.time)}  TCP   {c.port}: {c.outcome} (SYN x{c.attempts})")
-    if call.bind.outcome != "not-seen":
-        detail = f" ({_clean(call.bind.detail)})" if call.bind.detail else ""
-        lines.append(f"{at(call.bind.time)}  BIND  {call.bind.auth or ''} -> {call.bind.outcome}{detail}")
-    for k in call.kerberos:
-        lines.append(f"{at(k.time)}  KRB   {k.name} from {k.source} {_clean(k.sname)}".rstrip())
-    return lines
+    return [f"{offset(r.time, t0)}  {r.lane:<5} {_clean(r.text)}{'   <- failed' if r.failed else ''}"
+            for r in rungs(call)]
 
 
 def to_text(result) -> str:

@@ -1,8 +1,9 @@
 """Read flows/ (YAML) into the model and refuse broken data with errors that name the file and the node.
 
-Layout: sources.yaml (id -> document), causes.yaml (id -> cause), symptoms/<symptom-id>.yaml
-(one symptom and its nodes). Structure errors stop at once; graph errors are collected so that
-`flows check` can list them all.
+Layout: sources.yaml (id -> document), causes.yaml (id -> cause), segments/<segment-id>.yaml (a chain
+of checks several trees enter), symptoms/<symptom-id>.yaml (one symptom, the segment it enters and its
+own nodes). Structure errors stop at once; graph errors are collected so that `flows check` can list
+them all. A tree that enters a segment is composed here into one plain flow (wizard/engine/segments.py).
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ from wizard.engine.model import (
     Appearance,
     Cause,
     Citation,
+    Entry,
     ErrorCode,
     Flow,
     FlowError,
     FlowSet,
     Node,
     Preset,
+    Segment,
+    SegmentLink,
     Source,
     Symptom,
     Transition,
 )
 from wizard.engine.results import COMMON_OUTCOMES
+from wizard.engine.segments import ROLE, compose, node_texts, segment_problems
 
 # What {placeholders} may name: the inputs the person gives, plus every fact a probe can set.
 CONTEXT_KEYS = frozenset(
@@ -59,18 +64,30 @@ def load_flows(directory: Path | None = None) -> FlowSet:
 
     sources = _parse_sources(label(root / "sources.yaml"), _read(root / "sources.yaml", label))
     causes = _parse_causes(label(root / "causes.yaml"), _read(root / "causes.yaml", label))
+    segments: dict[str, Segment] = {}
+    for path in sorted((root / "segments").glob("*.yaml")):
+        segment = _parse_segment(label(path), _read(path, label))
+        if path.stem != segment.id:
+            raise FlowError(f"{label(path)}: file name must be the segment id {segment.id!r}")
+        segments[segment.id] = segment
+    problems = [p for s in segments.values() for p in segment_problems(s)]
+    if problems:  # composing from a broken segment would only repeat its problems in every tree
+        raise FlowError(problems)
     flows: dict[str, Flow] = {}
     for path in sorted((root / "symptoms").glob("*.yaml")):
-        flow = _parse_flow(label(path), _read(path, label), causes)
+        flow, composing = _parse_flow(label(path), _read(path, label), causes, segments)
         if path.stem != flow.symptom.id:
             raise FlowError(f"{label(path)}: file name must be the symptom id {flow.symptom.id!r}")
         flows[flow.symptom.id] = flow
-    flow_set = FlowSet(sources, causes, {i: f.symptom for i, f in flows.items()}, flows)
-    problems = _check_causes(label(root / "causes.yaml"), flow_set)
+        problems += composing
+    flow_set = FlowSet(sources, causes, {i: f.symptom for i, f in flows.items()}, flows, segments)
+    problems += _check_causes(label(root / "causes.yaml"), flow_set)
+    entered = {f.entry.segment for f in flows.values() if f.entry}
+    problems += [f"{s.file}: no tree enters segment {s.id!r}" for s in segments.values() if s.id not in entered]
     for flow in flows.values():
         problems += _check_flow(flow, flow_set)
     if problems:
-        raise FlowError(problems)
+        raise FlowError(list(dict.fromkeys(problems)))  # a segment node's problem shows once, not once per tree
     return flow_set
 
 
@@ -228,7 +245,8 @@ def _parse_preset(where: str, data: object, context: dict[str, str]) -> Preset |
     return Preset(words, values)
 
 
-def _parse_flow(file: str, data: dict, causes: dict[str, Cause]) -> Flow:
+def _parse_flow(file: str, data: dict, causes: dict[str, Cause],
+                segments: dict[str, Segment]) -> tuple[Flow, list[str]]:
     sym = _Fields(f"{file}: symptom", data.get("symptom"), {"id", "title", "summary", "codes", "messages",
                                                            "seen_in", "context", "start"}, {"citations"})
     where = f"{file}: symptom {sym.data['id']!r}"
@@ -259,23 +277,77 @@ def _parse_flow(file: str, data: dict, causes: dict[str, Cause]) -> Flow:
         start=sym.text("start"),
         citations=_parse_citations(where, sym.data.get("citations", [])),
     )
-    top = _Fields(file, data, {"symptom", "nodes"})
-    nodes_raw = top.mapping("nodes")
-    if not nodes_raw:
+    top = _Fields(file, data, {"symptom"}, {"nodes", "enter"})
+    own = {str(nid): _parse_node(file, str(nid), raw) for nid, raw in top.mapping("nodes").items()}
+    nodes: dict[str, Node] = {}
+    problems: list[str] = []
+    entry = _parse_entry(file, top.data["enter"], segments) if "enter" in top.data else None
+    if entry is not None:
+        segment = segments[entry.segment]
+        nodes, problems = compose(segment, entry, file)
+        problems += [f"{file}: node {nid!r}: the id is taken by segment {segment.id!r} (ids are a contract: "
+                     "one node, one id)" for nid in own if nid in segment.nodes]
+    if not own and not nodes:
         raise FlowError(f"{file}: no nodes")
-    nodes = {str(nid): _parse_node(file, str(nid), raw) for nid, raw in nodes_raw.items()}
-    return Flow(symptom, nodes, causes, file)
+    return Flow(symptom, {**nodes, **own}, causes, file, entry), problems
 
 
-def _parse_node(file: str, nid: str, raw: Any) -> Node:
+def _parse_entry(file: str, raw: Any, segments: dict[str, Segment]) -> Entry:
+    where = f"{file}: enter"
+    f = _Fields(where, raw, {"segment", "links", "exits"}, {"roles", "fixed"})
+    name = f.text("segment")
+    if name not in segments:
+        raise FlowError(f"{where}: unknown segment {name!r} (known: {', '.join(segments) or 'none'})")
+    links = f.data["links"]
+    if not isinstance(links, list) or not links or not all(isinstance(x, str) for x in links):
+        raise FlowError(f"{where}: links must be a non-empty list of link names "
+                        f"({', '.join(segments[name].links)})")
+    exits = {str(e): _transition(f"{where}: exit {e!r}", to, exits=False) for e, to in f.mapping("exits").items()}
+    roles = {str(k): " ".join(str(v).split()) for k, v in f.mapping("roles").items()}
+    fixed = {str(k): str(v) for k, v in f.mapping("fixed").items()}
+    return Entry(name, tuple(links), roles, exits, fixed)
+
+
+def _parse_segment(file: str, data: dict) -> Segment:
+    top = _Fields(file, data, {"segment", "nodes"})
+    head = _Fields(f"{file}: segment", top.data["segment"], {"id", "summary", "roles", "links", "exits"})
+    where = f"{file}: segment {head.data['id']!r}"
+    links = {}
+    for name, raw in head.mapping("links").items():
+        link = _Fields(f"{where}: link {name!r}", raw, {"nodes", "passes"})
+        nodes = link.data["nodes"]
+        if not isinstance(nodes, list) or not nodes:
+            raise FlowError(f"{where}: link {name!r}: nodes must be a non-empty list (the entry first)")
+        links[str(name)] = SegmentLink(str(name), tuple(map(str, nodes)),
+                                       _transition(f"{where}: link {name!r}: passes", link.data["passes"]))
+    nodes_raw = top.mapping("nodes")
+    if not links or not nodes_raw:
+        raise FlowError(f"{where}: a segment needs links and nodes")
+    return Segment(
+        id=head.text("id"),
+        summary=head.text("summary"),
+        roles={str(k): " ".join(str(v).split()) for k, v in head.mapping("roles").items()},
+        links=links,
+        exits={str(k): " ".join(str(v).split()) for k, v in head.mapping("exits").items()},
+        nodes={str(nid): _parse_node(file, str(nid), raw, exits=True) for nid, raw in nodes_raw.items()},
+        file=file,
+    )
+
+
+def _transition(where: str, raw: Any, exits: bool = True) -> Transition:
+    keys = {"next", "cause", "exit"} if exits else {"next", "cause"}
+    t = _Fields(where, raw, set(), keys)
+    if len(t.data) != 1:
+        raise FlowError(f"{where} must lead to exactly one of next: NODE or cause: CAUSE"
+                        + (" or exit: EXIT" if exits else ""))
+    return Transition(next=t.data.get("next"), cause=t.data.get("cause"), exit=t.data.get("exit"))
+
+
+def _parse_node(file: str, nid: str, raw: Any, exits: bool = False) -> Node:
+    """A node of a tree, or of a segment (`exits`: its outcomes may lead to the segment's exits)."""
     where = f"{file}: node {nid!r}"
-    f = _Fields(where, raw, {"question", "why", "probe", "outcomes", "ask"}, {"params", "commands"})
-    outcomes = {}
-    for outcome, target in f.mapping("outcomes").items():
-        t = _Fields(f"{where}: outcome {outcome!r}", target, set(), {"next", "cause"})
-        if len(t.data) != 1:
-            raise FlowError(f"{where}: outcome {outcome!r} must lead to exactly one of next: NODE or cause: CAUSE")
-        outcomes[str(outcome)] = Transition(next=t.data.get("next"), cause=t.data.get("cause"))
+    f = _Fields(where, raw, {"question", "why", "probe", "outcomes", "ask"}, {"params", "commands", "unchecked"})
+    outcomes = {str(o): _transition(f"{where}: outcome {o!r}", to, exits) for o, to in f.mapping("outcomes").items()}
     return Node(
         id=nid,
         question=f.text("question"),
@@ -285,6 +357,7 @@ def _parse_node(file: str, nid: str, raw: Any) -> Node:
         commands=f.texts("commands"),
         outcomes=outcomes,
         ask=f.text("ask"),
+        unchecked=f.text("unchecked", optional=True),
     )
 
 
@@ -329,7 +402,8 @@ def _check_flow(flow: Flow, flows: FlowSet) -> list[str]:
     if symptom.start not in flow.nodes:
         return problems + [f"{file}: symptom {symptom.id!r}: start node {symptom.start!r} does not exist"]
     for node in flow.nodes.values():
-        problems += _check_node(file, node, flow, flows)
+        # a segment's node is the segment's to fix: say its file, not the tree's
+        problems += _check_node(flows.segments[node.segment].file if node.segment else file, node, flow, flows)
     problems += _graph_problems(flow)
     return problems
 
@@ -341,7 +415,9 @@ def _check_node(file: str, node: Node, flow: Flow, flows: FlowSet) -> list[str]:
         return [f"{where}: unknown probe {node.probe!r} (known: {', '.join(sorted(CATALOG))})"]
     problems = [f"{where}: probe {spec.name} has no parameter {p!r} (it takes {', '.join(spec.params)})"
                 for p in node.params if p not in spec.params]
-    problems += _placeholder_problems(where, [node.question, node.ask, *node.commands, *node.params.values()])
+    problems += _placeholder_problems(where, [*node_texts(node), *node.params.values()])
+    problems += [f"{where}: role marker {m.group(0)} left in a tree's own node (roles are for segments)"
+                 for text in node_texts(node) for m in ROLE.finditer(text)] if node.segment is None else []
     allowed = spec.outcomes + COMMON_OUTCOMES
     for outcome, to in node.outcomes.items():
         if outcome not in allowed:

@@ -110,10 +110,12 @@ class Symptom:
 
 @dataclass(frozen=True)
 class Transition:
-    """Where an outcome leads: exactly one of a next node or a cause."""
+    """Where an outcome leads: exactly one of a next node or a cause; in a segment also an exit, which the
+    loader replaces with what the entering tree wires to it (a composed flow has no exits left)."""
 
     next: str | None = None
     cause: str | None = None
+    exit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class Node:
     commands: tuple[str, ...]  # the Windows equivalents, as templates
     outcomes: dict[str, Transition]
     ask: str  # what to ask the person when the probe cannot run
+    unchecked: str | None = None  # said when the probe skips the check: what stays open, how to check by hand
+    segment: str | None = None  # the shared segment (flows/segments/<id>.yaml) the node comes from
 
     @property
     def allowed_outcomes(self) -> tuple[str, ...]:
@@ -134,11 +138,49 @@ class Node:
 
 
 @dataclass(frozen=True)
+class SegmentLink:
+    """Nodes of a segment that a tree checks or leaves out together; `passes` is where the chain goes on
+    when the tree leaves them out (the next link's entry, or an exit)."""
+
+    name: str
+    nodes: tuple[str, ...]  # the entry first
+    passes: Transition
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A chain of checks written once (flows/segments/) and entered by several trees."""
+
+    id: str
+    summary: str
+    roles: dict[str, str]  # role -> what the entering tree names with it; texts say ((role)) or ((Role))
+    links: dict[str, SegmentLink]  # in chain order
+    exits: dict[str, str]  # exit -> what it means; each tree wires the ones its links can reach
+    nodes: dict[str, Node]  # as written: outcomes may lead to exits, texts still hold ((role)) markers
+    file: str = ""
+
+    def link_of(self, node_id: str) -> SegmentLink:
+        return next(link for link in self.links.values() if node_id in link.nodes)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a tree enters a segment: the links it checks, its words for the roles, where each exit goes."""
+
+    segment: str
+    links: tuple[str, ...]
+    roles: dict[str, str]
+    exits: dict[str, Transition]
+    fixed: dict[str, str] = field(default_factory=dict)  # check parameters fixed by the tree ("interface": DRS)
+
+
+@dataclass(frozen=True)
 class Flow:
     symptom: Symptom
-    nodes: dict[str, Node]  # in file order
+    nodes: dict[str, Node]  # composed: the segment's nodes the tree checks first, then its own, in file order
     causes: dict[str, Cause]  # every cause of the flow set (shared), so a walk needs only the flow
     file: str = ""
+    entry: Entry | None = None  # the segment the tree enters, if any
 
     @property
     def start(self) -> Node:
@@ -151,6 +193,7 @@ class FlowSet:
     causes: dict[str, Cause]
     symptoms: dict[str, Symptom]
     flows: dict[str, Flow] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
 
     def flow(self, symptom_id: str) -> Flow:
         try:

@@ -97,7 +97,10 @@ class Walk:
         self._check_outcome(node, result.outcome)
         self._merge(result.facts)
         command = result.command or "\n".join(self._render(node.commands))
-        self._advance(Step(node.id, node.probe, result.outcome, result.summary, dict(result.evidence), command,
+        summary = result.summary
+        if result.outcome == NOT_CHECKED and node.unchecked:  # the flow says what stays open, and how to check it
+            summary = f"{summary.rstrip()} {self.render(node.unchecked)}"
+        self._advance(Step(node.id, node.probe, result.outcome, summary, dict(result.evidence), command,
                            result.elapsed_s))
 
     def answer(self, outcome: str, source: str = "person", evidence: dict | None = None,

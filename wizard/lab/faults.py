@@ -21,6 +21,7 @@ FAULTS: dict[str, str] = {
     "stale-a-record": "DC2's A record points at MEMBER1",
     "a-record-other-dc": "DC2's A record points at DC1",
     "stale-cname": "DC2's <guid>._msdcs CNAME carries a GUID that is not its NTDS Settings objectGUID",
+    "cname-other-dc": "DC2's own <guid>._msdcs CNAME names DC1 (a wrong alias in DNS, the GUID itself is right)",
     "hosts-entry": "the client's hosts file maps DC2's name to MEMBER1's address",
     "no-dns-record": "DC2 has no A record",
     "epm-blocked": "DC2 silently drops TCP 135 (connects time out)",
@@ -97,6 +98,10 @@ def _stale_cname() -> None:
     dnsrecords.set_cname(_fake_guid(), DC2.fqdn)
 
 
+def _cname_other_dc() -> None:
+    dnsrecords.set_cname(_dc2_guid(), DC1.fqdn)
+
+
 def _right_cname() -> None:
     dnsrecords.set_cname(_fake_guid(), None)
     dnsrecords.set_cname(_dc2_guid(), DC2.fqdn)
@@ -119,6 +124,7 @@ _ACTIONS: dict[str, tuple[Action, Action]] = {
     "stale-a-record": (lambda: dnsrecords.set_a(DC2.name, MEMBER1.address), _right_a),
     "a-record-other-dc": (lambda: dnsrecords.set_a(DC2.name, DC1.address), _right_a),
     "stale-cname": (_stale_cname, _right_cname),
+    "cname-other-dc": (_cname_other_dc, _right_cname),
     "hosts-entry": (lambda: hostfiles.append_client_hosts(MEMBER1.address, DC2.fqdn, DC2.name),
                     hostfiles.reset_client_hosts),
     "no-dns-record": (lambda: dnsrecords.set_a(DC2.name, None), _right_a),

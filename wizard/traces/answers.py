@@ -2,8 +2,10 @@
 
 A trace answers the checks it has evidence for: the name lookups (dns_host, dns_cname), who answers at
 the address when Kerberos says the server could not decrypt the ticket (identity), the endpoint mapper
-(epm_map, epm_transports) and the connections (tcp_ports). Everything else stays a live check. The
-outcomes are those of each probe in the catalog, so the walk goes on exactly as from a live check.
+(epm_map, epm_transports) and the connections (tcp_ports). Everything else stays a live check. The DNS
+replies, the port states and the endpoint mapper's answer become the same typed observations a live probe
+or a paste makes, judged by the same verdicts (wizard.verdicts), so the three sources cannot disagree on
+a rule; the trace adds what only it knows (the address the failing computer really called).
 """
 
 from __future__ import annotations
@@ -27,9 +29,7 @@ from wizard.traces.model import (
 )
 
 SOURCE = "trace"
-_PORT_STATE = {ANSWERED: "listening", RESET: "not-listening", RETRANSMITTED: "filtered", UNREACHABLE: "unreachable"}
 _EPM_CONNECT = {RESET: "refused", RETRANSMITTED: "filtered", UNREACHABLE: "unreachable"}
-_SEVERITY = ("unreachable", "filtered", "not-listening", "listening")
 
 
 def choose_call(result: TraceResult, target: str | None = None) -> tuple[int | None, str]:
@@ -86,43 +86,61 @@ def _names_asked(call: Call) -> set[str]:
     return {d.name for d in call.dns}
 
 
+def _replies(call: Call, names: set[str]) -> dict:
+    """Each DNS server's reply to the failing computer, as the verdicts' DnsReply (one server, one type)."""
+    from wizard.verdicts.dns import DnsReply
+
+    status = {"NOERROR": "ok", "NXDOMAIN": "nxdomain", "": "timeout", "unreachable": "error"}
+    servers: dict[str, dict[str, DnsReply]] = {}
+    for d in call.dns:
+        if d.name not in names:
+            continue
+        word = status.get(d.rcode, "error")
+        answers = tuple(d.addresses) if d.qtype in ("A", "AAAA") else tuple(d.cnames)
+        if word == "ok" and not answers:
+            word = "nodata"
+        servers.setdefault(d.server, {})[d.qtype] = DnsReply(word, answers, f"rcode {d.rcode}" if d.rcode else "")
+    return servers
+
+
 def _dns_host(call: Call, params: dict) -> Found | None:
+    from wizard.verdicts.dns import HostLookup, dns_host
+
     host = str(params.get("host") or "").lower().rstrip(".")
-    per_server = [f"{d.server}: {', '.join(d.addresses) or d.rcode or 'no answer'}" for d in call.dns]
-    if call.server is None and call.name == host:
-        return ("not-found", {"host": host, "answers": per_server},
-                f"the failing computer asked for {host} and got no address ({'; '.join(per_server)}).", {})
-    if call.server is None or host not in ({call.name} | _names_asked(call)) - {None}:
+    asked = {host} | ({c for d in call.dns if d.name == host for c in d.cnames})
+    servers = _replies(call, asked)
+    if not servers:
         if call.server and host and not call.dns and call.name is None:
             # no DNS in the trace (a cached answer, or another interface): the call itself shows the address used
             return ("resolved", {"host": host, "address": call.server},
                     f"the trace shows no DNS question; the failing computer called {call.server} for {host}.",
                     {"address": call.server, "addresses": [call.server]})
         return None
-    addresses = sorted({a for d in call.dns for a in d.addresses})
-    summary = f"the failing computer resolved {host} to {call.server} ({'; '.join(per_server)})."
-    return ("resolved", {"host": host, "address": call.server, "addresses": addresses, "answers": per_server},
-            summary, {"address": call.server, "addresses": addresses or [call.server], "resolved_from": "dns"})
+    verdict = dns_host(HostLookup(host, servers, tuple(servers)))
+    if verdict.outcome == "error":
+        return None
+    facts = dict(verdict.facts)
+    if call.server and call.server in facts.get("addresses", []):
+        facts["address"] = call.server  # the address the failing computer really called
+    summary = f"the failing computer asked DNS: {verdict.summary[0].lower()}{verdict.summary[1:]}"
+    return verdict.outcome, verdict.evidence, summary, facts
 
 
 def _dns_cname(call: Call, params: dict) -> Found | None:
+    from wizard.verdicts.dns import AliasLookup, dns_cname
+
     guid, forest = params.get("guid"), params.get("forest")
     if not guid or not forest:
         return None
     alias = f"{guid}._msdcs.{forest}".lower()
-    asked = [d for d in call.dns if d.name == alias]
-    if not asked:
+    replies = {server: types.get("CNAME") or next(iter(types.values()))
+               for server, types in _replies(call, {alias}).items()}
+    if not replies:
         return None
-    target = str(params.get("target") or "").lower()
-    cnames = [c for d in asked for c in d.cnames]
-    evidence = {"alias": alias, "cnames": cnames}
-    if cnames:
-        outcome = "matches-target" if target in cnames else "other-host"
-        return outcome, evidence, f"the failing computer's DNS gave {alias} -> {cnames[0]}.", \
-            {"cname_target": cnames[0]}
-    if all(d.rcode == "NXDOMAIN" for d in asked):
-        return "missing", evidence, f"every DNS server the failing computer asked said {alias} does not exist.", {}
-    return None
+    verdict = dns_cname(AliasLookup(alias, str(params.get("target") or ""), replies, tuple(replies)))
+    if verdict.outcome == "error":
+        return None
+    return verdict.outcome, verdict.evidence, f"the failing computer asked DNS: {verdict.summary}", verdict.facts
 
 
 def _identity(call: Call, params: dict) -> Found | None:
@@ -135,25 +153,42 @@ def _identity(call: Call, params: dict) -> Found | None:
             f"{params.get('expected') or call.name}: it is another computer.", {"address": call.server})
 
 
+_WORD = {RESET: "NOT LISTENING", RETRANSMITTED: "FILTERED", UNREACHABLE: "UNREACHABLE", ANSWERED: "LISTENING"}
+
+
+def _how(c: Connect) -> str:
+    """How the trace saw a connection, in words for the verdict's detail."""
+    if c.outcome == RETRANSMITTED:
+        return f"seen from the failing computer: SYN sent {c.attempts} time(s), never answered"
+    if c.outcome == RESET:
+        return "seen from the failing computer: the SYN was answered with a reset"
+    if c.outcome == UNREACHABLE:
+        return "seen from the failing computer: ICMP unreachable"
+    return "seen from the failing computer: the connection was answered"
+
+
 def _epm_map(call: Call, params: dict) -> Found | None:
+    from wizard.verdicts.endpoints import MapAnswer, epm_map_answer
+    from wizard.verdicts.ports import port_135
+
     if not _same_server(call, params) or not _same_interface(call, params):
         return None
-    state = _EPM_CONNECT.get(call.epm.connect.outcome)
-    evidence: dict[str, Any] = {"address": call.server, "interface": call.interface_uuid,
-                                "connect_135": call.epm.connect.to_dict()}
-    if state:
-        c = call.epm.connect
-        return (state, evidence, f"TCP 135 on {call.server}: {c.outcome} (SYN sent {c.attempts} time(s)).", {})
+    c = call.epm.connect
+    dead = port_135(call.server, _WORD[c.outcome], _how(c)) if c.outcome in _EPM_CONNECT else None
+    if dead is not None:
+        return dead.outcome, {**dead.evidence, "connect_135": c.to_dict()}, dead.summary, dict(dead.facts)
+    uuid = call.interface_uuid or DRS_UUID
     if call.epm.outcome == MAPPED:
-        evidence.update(port=call.epm.port, endpoint_port=call.epm.port)
-        return ("registered", evidence, f"the endpoint mapper handed out TCP {call.epm.port} for "
-                f"{call.interface_name or call.interface_uuid}.", {"endpoint_port": call.epm.port})
-    if call.epm.outcome == NOT_REGISTERED:
-        evidence["status"] = call.epm.status
-        return ("not-registered", evidence, f"the endpoint mapper answered {call.epm.status}.", {})
-    if call.epm.outcome == NO_ANSWER and call.epm.connect.outcome == ANSWERED:
-        return ("filtered", evidence, "TCP 135 was answered but the endpoint mapper never answered the map.", {})
-    return None
+        seen = MapAnswer(call.server, uuid, f"ncacn_ip_tcp:{call.server}[{call.epm.port}]")
+    elif call.epm.outcome == NOT_REGISTERED:
+        seen = MapAnswer(call.server, uuid, None)
+    elif call.epm.outcome == NO_ANSWER and c.outcome == ANSWERED:
+        return ("filtered", {"address": call.server, "connect_135": c.to_dict()},
+                "TCP 135 was answered but the endpoint mapper never answered the map.", {})
+    else:
+        return None
+    verdict = epm_map_answer(seen)
+    return verdict.outcome, verdict.evidence, verdict.summary, dict(verdict.facts)
 
 
 def _epm_transports(call: Call, params: dict) -> Found | None:
@@ -165,23 +200,20 @@ def _epm_transports(call: Call, params: dict) -> Found | None:
 
 
 def _tcp_ports(call: Call, params: dict) -> Found | None:
+    from wizard.verdicts.ports import PortState, PortStates, tcp_ports
+
     if not _same_server(call, params):
         return None
     ports = params.get("ports")
     wanted = [int(p) for p in (ports if isinstance(ports, (list, tuple)) else str(ports or "").split(","))
               if str(p).strip().isdigit()]
-    seen: dict[int, Connect] = {c.port: c for c in (call.epm.connect, call.connect) if c.port and c.attempts}
-    if call.connect.port and call.connect.outcome == ANSWERED:
-        seen[call.connect.port] = call.connect
+    seen: dict[int, Connect] = {c.port: c for c in (call.epm.connect, call.connect)
+                                if c.port and c.outcome in _WORD}
     if not wanted or any(p not in seen for p in wanted):
         return None
-    states = {p: _PORT_STATE[seen[p].outcome] for p in wanted if seen[p].outcome in _PORT_STATE}
-    if len(states) < len(wanted):
-        return None
-    worst = min(states.values(), key=_SEVERITY.index)
-    words = ", ".join(f"TCP {p} {state} (SYN sent {seen[p].attempts} time(s))" for p, state in states.items())
-    return worst, {"address": call.server, "ports": {str(p): s for p, s in states.items()}}, \
-        f"from the failing computer: {words}.", {}
+    verdict = tcp_ports(PortStates(call.server, {p: PortState(_WORD[seen[p].outcome], _how(seen[p]))
+                                                 for p in wanted}))
+    return verdict.outcome, verdict.evidence, f"from the failing computer: {verdict.summary}", dict(verdict.facts)
 
 
 def _same_server(call: Call, params: dict) -> bool:
@@ -202,3 +234,22 @@ def _same_interface(call: Call, params: dict) -> bool:
 
 _READERS = {"dns_host": _dns_host, "dns_cname": _dns_cname, "identity": _identity, "epm_map": _epm_map,
             "epm_transports": _epm_transports, "tcp_ports": _tcp_ports}
+
+
+def trace_only_walk(call: Call, flows, symptom: str = "rpc-unavailable-1722"):
+    """The 1722 tree (the RPC path itself) answered from the trace alone, as far as the trace goes: what the
+    wizard's RPC workflow picture is lit from when a trace is loaded."""
+    from wizard.engine.walk import Walk
+
+    walk = Walk(flows.flow(symptom), {"interface": DRS_UUID, **context_from(call)})
+    for _ in range(len(walk.flow.nodes)):
+        pending = walk.pending()
+        seen = answer(call, pending) if pending else None
+        if seen is None and pending is not None and pending.probe == "identity":
+            # no failed ticket in the trace: nothing in it says who answered, and the path to the server goes on
+            # to the endpoint mapper as it does when nobody says who they are
+            seen = Answer("silent", "trace", summary="the trace does not show who answered at that address")
+        if seen is None:
+            break
+        walk.apply(seen)
+    return walk

@@ -8,6 +8,8 @@ resolved is one too (the call never got further).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from wizard.traces import dcerpc
 from wizard.traces.model import (
     ANSWERED,
@@ -73,18 +75,52 @@ def _failed(conn: Conn) -> bool:
     return not (conn.synack_at or conn.server_data)
 
 
+class _Index:
+    """What the assembly looks up per call, indexed once: connections by (client, server, port), DNS answers
+    and Kerberos errors by client, in time order (a capture of a busy server holds thousands of calls)."""
+
+    def __init__(self, reader: TraceReader, conns: list[Conn]) -> None:
+        self.conns: dict[tuple, list[Conn]] = {}
+        for conn in conns:
+            self.conns.setdefault((conn.client, conn.server, conn.port), []).append(conn)
+        self.by_address: dict[tuple[str, str], list[DnsAnswer]] = {}  # (client, address answered) -> answers
+        self.by_name: dict[tuple[str, str], list[DnsAnswer]] = {}  # (client, name asked) -> questions
+        for d in sorted(reader.dns, key=lambda d: d.time):
+            self.by_name.setdefault((d.client, d.name), []).append(d)
+            for address in d.addresses:
+                self.by_address.setdefault((d.client, address), []).append(d)
+        self.kerberos: dict[str, list] = {}
+        for event in sorted(reader.kerberos, key=lambda k: k.time):
+            self.kerberos.setdefault(event.client, []).append(event)
+
+    @staticmethod
+    def _between(items: list[DnsAnswer], start: float, end: float) -> list[DnsAnswer]:
+        times = [d.time for d in items] if len(items) < 64 else None
+        if times is None:
+            lo = bisect_left(items, start, key=lambda d: d.time)
+            return items[lo:bisect_right(items, end, lo=lo, key=lambda d: d.time)]
+        return [d for d in items if start <= d.time <= end]
+
+    def answers_with(self, client: str, address: str, start: float, end: float) -> list[DnsAnswer]:
+        return self._between(self.by_address.get((client, address), []), start, end)
+
+    def asked(self, client: str, name: str, start: float, end: float) -> list[DnsAnswer]:
+        return self._between(self.by_name.get((client, name), []), start, end)
+
+
 def assemble(reader: TraceReader) -> list[Call]:
     conns = sorted(reader.conns.values(), key=lambda c: c.first)
+    index = _Index(reader, conns)
     calls: list[Call] = []
     for group in _epm_groups([c for c in conns if c.port == 135]):
-        calls += _epm_calls(group, conns)
+        calls += _epm_calls(group, index)
     for conn in conns:  # DCE/RPC with no endpoint-mapper exchange seen: a known or fixed port
         if not conn.used and conn.port != 135 and conn.rpc and conn.bind:
             conn.used = True
             calls.append(_direct_call(conn))
     for call in calls:
-        _attach_dns(call, reader)
-        _attach_kerberos(call, reader)
+        _attach_dns(call, index)
+        _attach_kerberos(call, index)
     calls += _unresolved(reader, calls)
     for call in calls:
         times = [t for t in (call.epm.connect.time, call.connect.time, call.bind.time, call.epm.answered_at,
@@ -107,7 +143,7 @@ def _epm_groups(epm_conns: list[Conn]) -> list[list[Conn]]:
     return groups
 
 
-def _epm_calls(group: list[Conn], conns: list[Conn]) -> list[Call]:
+def _epm_calls(group: list[Conn], index: _Index) -> list[Call]:
     head = group[-1]
     for conn in group:
         conn.used = True
@@ -129,7 +165,7 @@ def _epm_calls(group: list[Conn], conns: list[Conn]) -> list[Call]:
         call.epm.connect = connect135
         _epm_answer(call, entry)
         if call.epm.port:
-            _dynamic(call, entry, conns)
+            _dynamic(call, entry, index)
         calls.append(call)
     return calls
 
@@ -146,11 +182,11 @@ def _epm_answer(call: Call, entry: EpmMap) -> None:
         call.epm.outcome, call.epm.status = OTHER_STATUS, dcerpc.status_name(entry.status or 0)
 
 
-def _dynamic(call: Call, entry: EpmMap, conns: list[Conn]) -> None:
+def _dynamic(call: Call, entry: EpmMap, index: _Index) -> None:
     start = entry.answered_at or entry.time
     tries = []
-    for conn in conns:
-        if conn.used or conn.client != call.client or conn.server != call.server or conn.port != call.epm.port:
+    for conn in index.conns.get((call.client, call.server, call.epm.port), []):
+        if conn.used:
             continue
         if entry.time <= conn.first <= start + WINDOW:
             tries.append(conn)
@@ -185,31 +221,34 @@ def _direct_call(conn: Conn) -> Call:
     return call
 
 
-def _attach_dns(call: Call, reader: TraceReader) -> None:
+def _attach_dns(call: Call, index: _Index) -> None:
     start = call.epm.connect.time or call.connect.time or 0.0
-    near = [d for d in reader.dns if d.client in (call.client, "") and start - WINDOW <= d.time <= start + 0.01]
-    names = {d.name for d in near if call.server in d.addresses}
-    names |= {c for d in near if d.name in names for c in d.cnames}
-    names |= {d.name for d in near if set(d.cnames) & names}
+    if call.server is None:
+        return
+    gave = index.answers_with(call.client, call.server, start - WINDOW, start + 0.01)
+    names = {d.name for d in gave} | {c for d in gave for c in d.cnames}
     if not names:
         return
     latest: dict[tuple, DnsAnswer] = {}  # a client asks again and again: each server's last answer counts
-    for d in near:
-        if d.name in names and d.qtype in NAME_TYPES:
-            latest[(d.name, d.qtype, d.server)] = d
+    for name in names:
+        for d in index.asked(call.client, name, start - WINDOW, start + 0.01):
+            if d.qtype in NAME_TYPES:
+                latest[(d.name, d.qtype, d.server)] = d
     call.dns = sorted(latest.values(), key=lambda d: d.time)
     resolved = next((d for d in call.dns if call.server in d.addresses), None)
     if resolved:
         call.name = resolved.cnames[-1] if resolved.cnames else resolved.name
 
 
-def _attach_kerberos(call: Call, reader: TraceReader) -> None:
+def _attach_kerberos(call: Call, index: _Index) -> None:
     start = call.epm.connect.time or call.connect.time
     if start is None:
         return
     end = max(t for t in (start, call.connect.answered_at, call.bind.time, call.epm.answered_at) if t)
-    for event in reader.kerberos:
-        if event.client == call.client and start - 5 <= event.time <= end + 5 and \
+    events = index.kerberos.get(call.client, [])
+    lo = bisect_left(events, start - 5, key=lambda k: k.time)
+    for event in events[lo:bisect_right(events, end + 5, lo=lo, key=lambda k: k.time)]:
+        if start - 5 <= event.time <= end + 5 and \
                 not any(k.time == event.time and k.code == event.code for k in call.kerberos):
             call.kerberos.append(event)
 

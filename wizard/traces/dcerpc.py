@@ -1,4 +1,5 @@
-"""Connection-oriented DCE/RPC PDUs as they cross the wire, read with impacket's structures.
+"""Connection-oriented DCE/RPC PDUs as they cross the wire (C706 chapter 12 layouts; impacket's epm
+structures for the endpoint mapper's NDR stubs).
 
 Only what the diagnosis needs: a bind's interfaces and the server's answer (bind_ack results,
 bind_nak reason, a fault's status), and the endpoint mapper's ept_map request (which interface)
@@ -59,38 +60,48 @@ def parse(raw: bytes) -> Pdu | None:
 
 
 def _parse(raw: bytes) -> Pdu | None:
-    from impacket.dcerpc.v5 import rpcrt
-
+    """The fields the diagnosis reads, by hand with struct: this runs for every PDU of every RPC connection,
+    where impacket's Structure costs milliseconds (the endpoint mapper's NDR stubs, one per call, are still
+    read with impacket's epm structures below)."""
     little = bool(raw[4] & 0x10)
-    if not little:  # impacket reads little-endian PDUs only; big-endian clients are rare (not Windows)
-        return Pdu(raw[2], 0, False, b"")
-    hdr = rpcrt.MSRPCHeader(raw)
-    pdu = Pdu(hdr["type"], hdr["call_id"], True, hdr["pduData"], auth=hdr["auth_data"])
-    if hdr["auth_len"] and hdr["sec_trailer"]:
-        pdu.auth_type = rpcrt.SEC_TRAILER(hdr["sec_trailer"])["auth_type"]
-    if pdu.ptype in (BIND, ALTER):
-        bind = rpcrt.MSRPCBind(pdu.body)
-        data = bind["ctx_items"]
-        for _ in range(bind["ctx_num"]):
-            item = rpcrt.CtxItem(data)
-            data = data[len(item):]
-            syntax = item["AbstractSyntax"]
-            pdu.ifaces.append((item["ContextID"], str(uuidlib.UUID(bytes_le=syntax[:16])),
-                               "%d.%d" % struct.unpack("<HH", syntax[16:20])))
-    elif pdu.ptype in (BIND_ACK, ALTER_RESP):
-        ack = rpcrt.MSRPCBindAck(raw)
-        pdu.results = [(item["Result"], item["Reason"]) for item in ack.getCtxItems()]
-        pdu.auth = ack["auth_data"]
-    elif pdu.ptype == BIND_NAK:
-        pdu.reason = rpcrt.MSRPCBindNak(pdu.body)["RejectedReason"]
-    elif pdu.ptype == FAULT:
-        pdu.ctx_id, pdu.status = struct.unpack_from("<H", pdu.body, 4)[0], struct.unpack_from("<I", pdu.body, 8)[0]
-    elif pdu.ptype == REQUEST:
-        req = rpcrt.MSRPCRequestHeader(raw)
-        pdu.opnum, pdu.ctx_id, pdu.body = req["op_num"], req["ctx_id"], req["pduData"]
-    elif pdu.ptype == RESPONSE:
-        resp = rpcrt.MSRPCRespHeader(raw)
-        pdu.ctx_id, pdu.body = resp["ctx_id"], resp["pduData"]
+    order = "<" if little else ">"
+    ptype, flags = raw[2], raw[3]
+    frag_len, auth_len, call_id = struct.unpack_from(order + "HHI", raw, 8)
+    end = frag_len - (auth_len + 8 if auth_len else 0)  # the auth trailer: 8-byte header, then the token
+    pdu = Pdu(ptype, call_id, little, raw[16:end])
+    if auth_len and end >= 16:
+        pdu.auth_type, pdu.auth = raw[end], raw[end + 8:frag_len]
+    body = pdu.body
+    if ptype in (BIND, ALTER):
+        count, at = body[8], 12
+        for _ in range(count):
+            ctx_id, n_syntaxes = struct.unpack_from(order + "HB", body, at)
+            syntax = body[at + 4:at + 24]
+            if len(syntax) < 20:
+                break
+            pdu.ifaces.append((ctx_id, str(uuidlib.UUID(bytes_le=bytes(syntax[:16]))) if little else
+                               str(uuidlib.UUID(bytes=bytes(syntax[:16]))),
+                               "%d.%d" % struct.unpack(order + "HH", syntax[16:20])))
+            at += 24 + 20 * n_syntaxes
+    elif ptype in (BIND_ACK, ALTER_RESP):
+        sec_len = struct.unpack_from(order + "H", body, 8)[0]
+        at = 10 + sec_len
+        at += (4 - (at + 16) % 4) % 4  # the results start 4-aligned in the PDU
+        count = body[at]
+        for i in range(count):
+            result, reason = struct.unpack_from(order + "HH", body, at + 4 + 24 * i)
+            pdu.results.append((result, reason))
+    elif ptype == BIND_NAK:
+        pdu.reason = struct.unpack_from(order + "H", body, 0)[0]
+    elif ptype == FAULT:
+        pdu.ctx_id = struct.unpack_from(order + "H", body, 4)[0]
+        pdu.status = struct.unpack_from(order + "I", body, 8)[0]
+    elif ptype == REQUEST:
+        pdu.ctx_id, pdu.opnum = struct.unpack_from(order + "HH", body, 4)
+        pdu.body = body[24:] if flags & 0x80 else body[8:]  # an object UUID before the stub
+    elif ptype == RESPONSE:
+        pdu.ctx_id = struct.unpack_from(order + "H", body, 4)[0]
+        pdu.body = body[8:]
     return pdu
 
 

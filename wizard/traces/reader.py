@@ -15,7 +15,7 @@ from wizard.traces import dcerpc, messages
 from wizard.traces.capture import ICMP, ICMP6, TCP, UDP, Packet, Stats
 from wizard.traces.model import ROUTINE_KERBEROS, DnsAnswer, KerberosEvent
 
-MAX_CONNS = 50_000
+MAX_CONNS = 20_000
 MAX_BUFFER = 256 * 1024
 MAX_OUT_OF_ORDER = 64
 MAX_PDUS = 64
@@ -74,18 +74,21 @@ class EpmMap:
 
 class Conn:
     __slots__ = ("client", "cport", "server", "port", "syns", "first", "last", "synack_at", "rst_at", "icmp_at",
+                 "isn", "server_isn",
                  "server_data", "rpc", "streams", "pdus", "ctx", "maps", "pending", "bind", "bind_result",
                  "kerberos", "used")
 
     def __init__(self, client: str, cport: int, server: str, port: int, ts: float) -> None:
         self.client, self.cport, self.server, self.port = client, cport, server, port
         self.syns, self.first, self.last = 0, ts, ts
+        self.isn: int | None = None  # the first sequence numbers, from the SYN and the SYN-ACK
+        self.server_isn: int | None = None
         self.synack_at: float | None = None
         self.rst_at: float | None = None
         self.icmp_at: float | None = None
         self.server_data = False
         self.rpc: bool | None = True if port == 135 else None
-        self.streams = (Stream(), Stream())  # client -> server, server -> client
+        self.streams: tuple[Stream, Stream] | None = None  # client -> server, server -> client; made on first data
         self.pdus = 0
         self.ctx: dict[int, str] = {}
         self.maps: list[EpmMap] = []
@@ -137,7 +140,7 @@ class TraceReader:
                     return
             conn.syns += 1
             conn.last = p.ts
-            conn.streams[0].next = (p.seq + 1) & 0xFFFFFFFF
+            conn.isn = (p.seq + 1) & 0xFFFFFFFF
             return
         conn = self.conns.get(key)
         from_client = conn is not None
@@ -152,7 +155,7 @@ class TraceReader:
         if not from_client:
             if flags & SYN:
                 conn.synack_at = conn.synack_at or p.ts
-                conn.streams[1].next = (p.seq + 1) & 0xFFFFFFFF
+                conn.server_isn = (p.seq + 1) & 0xFFFFFFFF
                 return
             if flags & RST and conn.synack_at is None and not conn.server_data:
                 conn.rst_at = conn.rst_at or p.ts
@@ -187,12 +190,14 @@ class TraceReader:
         return conn
 
     def _stream(self, conn: Conn, side: int, p: Packet) -> None:
+        if conn.streams is None:
+            conn.streams = (Stream(), Stream())
+            conn.streams[0].next, conn.streams[1].next = conn.isn, conn.server_isn
         stream = conn.streams[side]
         if stream.dead:
             return
         if not stream.add(p.seq, p.payload):
-            stream.dead = True
-            self.lost_streams += 1
+            self._lose(stream)
             return
         buf = stream.buf
         if conn.rpc is None:  # the first 16 bytes in order decide whether this connection carries DCE/RPC
@@ -200,28 +205,30 @@ class TraceReader:
                 return
             conn.rpc = dcerpc.looks_like_rpc(bytes(buf[:16]))
             if not conn.rpc:
-                for s in conn.streams:
-                    s.buf.clear()
-                    s.early.clear()
+                conn.streams = None  # not DCE/RPC: nothing more is read from it
                 return
         while len(buf) >= 16:
             head = dcerpc.header(buf)
             if head is None:
-                stream.dead = True
-                self.lost_streams += 1
+                self._lose(stream)
                 return
             if head[0] > len(buf):
                 return
             raw = bytes(buf[:head[0]])
             del buf[:head[0]]
             self._pdu(conn, side == 0, raw, p.ts)
+            if conn.streams is None:
+                return
             conn.pdus += 1
             if conn.pdus >= MAX_PDUS:  # the rest of this connection is bulk: stop reading it
                 conn.rpc = False
-                for s in conn.streams:
-                    s.buf.clear()
-                    s.early.clear()
+                conn.streams = None
                 return
+
+    def _lose(self, stream: Stream) -> None:
+        stream.dead = True
+        stream.buf, stream.early = bytearray(), {}  # what it held can no longer be read in order
+        self.lost_streams += 1
 
     def _pdu(self, conn: Conn, from_client: bool, raw: bytes, ts: float) -> None:
         pdu = dcerpc.parse(raw)
@@ -288,7 +295,7 @@ class TraceReader:
         entry.rcode, entry.addresses, entry.cnames = msg.rcode, msg.addresses, msg.cnames
 
     def _kdc(self, p: Packet, data: bytes) -> None:
-        found = messages.kerberos_error(data)
+        found = messages.kerberos_error(data, ROUTINE_KERBEROS)
         if found and found.code not in ROUTINE_KERBEROS and len(self.kerberos) < MAX_KERBEROS:
             self.kerberos.append(KerberosEvent(found.name, found.code, p.ts, p.src, p.dst, found.sname, found.realm))
 

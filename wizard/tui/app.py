@@ -40,6 +40,7 @@ class Inputs:
     credentials: Credentials | None = None  # from the environment or a ccache; else the form asks
     timeout: float = DEFAULT_TIMEOUT
     notes: list[str] = field(default_factory=list)
+    trace: object | None = None  # a LoadedTrace from --trace or "Load a trace"
 
 
 class WizardApp(App[int]):
@@ -121,8 +122,21 @@ class WizardApp(App[int]):
             raise WizardError("target is needed: the computer the failing call goes to")
         trail = Trail(self.flows.flow(symptom_id), diagnose.walk_context(context))
         self.diagnosis = Diagnosis(self.flows, trail, Session(timeout, credentials), self.runner,
-                                   self.inputs.notes + notes)
+                                   self.inputs.notes + notes, self.inputs.trace)
         self.push_screen(WalkScreen(self.diagnosis))
+
+    def use_trace(self, loaded) -> None:
+        """A trace loaded from the start screen: its call suggests the symptom and fills the target."""
+        from wizard.traces.answers import context_from, suggested_symptom
+
+        if loaded is None:
+            return
+        self.inputs.trace = loaded
+        for key, value in context_from(loaded.call).items():
+            if not self.inputs.context.get(key):
+                self.inputs.context[key] = value
+        found = self.flows.find_symptoms(self.inputs.symptom) if self.inputs.symptom else []
+        self.choose_symptom(found[0].id if len(found) == 1 else suggested_symptom(loaded.call))
 
     def check_session(self) -> Session:
         """Where a single check from the palette runs: the diagnosis' session (its timeout, credentials

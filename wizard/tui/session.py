@@ -19,6 +19,7 @@ class Diagnosis:
     session: Session
     runner: Runner | None = None  # None: the live probes
     notes: list[str] = field(default_factory=list)  # what was assumed about the inputs
+    trace: object | None = None  # a LoadedTrace (wizard.tui.screens.trace): its call answers steps first
 
     @property
     def walk(self) -> Walk:

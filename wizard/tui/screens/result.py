@@ -58,6 +58,8 @@ def inconclusive_view(data: dict) -> Group:
 class ResultScreen(Screen[str | None]):
     COMMANDS = Screen.COMMANDS | {ExportProvider}
     BINDINGS = [
+        Binding("l", "load_trace", "Load a trace", id="result.load_trace",
+                tooltip="A trace of the failing computer: start again with its view of the call"),
         Binding("t", "copy_ticket", "Copy ticket", id="result.copy_ticket", tooltip="The Markdown ticket"),
         Binding("y", "copy_commands", "Copy all", id="result.copy_commands"),
         Binding("c", "copy_command", "Copy one", id="result.copy_command", tooltip="The highlighted command"),
@@ -78,6 +80,12 @@ class ResultScreen(Screen[str | None]):
         yield Header()
         with Horizontal(id="result"):
             with VerticalScroll(id="cause"):
+                root = self.data["root_cause"]
+                if root and root["id"] in NO_FAULT_CAUSES and self.diagnosis.trace is None:
+                    yield Static(Text("Every check from here passed, but the call fails from the failing computer. "
+                                      "Press l to load a network trace taken there (the capture commands are "
+                                      "below): the wizard reads the call as it really went.", "bold cyan"),
+                                 id="offer-trace")
                 yield Static(cause_view(self.data) if self.data["root_cause"] else inconclusive_view(self.data))
                 yield Static(Text("Commands (c copies the highlighted one, y all of them)", "bold underline"))
                 yield OptionList(*[Option(Text(clean_text(c)), id=str(i)) for i, c in enumerate(self.data["commands"])],
@@ -124,6 +132,9 @@ class ResultScreen(Screen[str | None]):
 
     def action_paste(self) -> None:
         self.dismiss("paste")
+
+    def action_load_trace(self) -> None:
+        self.dismiss("trace")
 
     def action_steps(self) -> None:
         self.dismiss(None)

@@ -32,6 +32,8 @@ class StartScreen(Screen):
                 tooltip="Paste dcdiag, repadmin, netsetup.log, event text... and let the wizard pick"),
         Binding("ctrl+r", "replication", "Replication status", id="start.replication",
                 tooltip="Every DC's inbound replication partners: start from what the DCs record"),
+        Binding("ctrl+t", "load_trace", "Load a trace", id="start.load_trace",
+                tooltip="A pcap/pcapng from the failing computer: it picks the symptom and answers the steps"),
         Binding("down", "focus_list", "Choose", id="start.focus_list"),
     ]
 
@@ -41,7 +43,8 @@ class StartScreen(Screen):
             yield Static("What error do you see?", id="heading")
             yield Static("Type the code, words of the message, or where you saw it "
                          "(1753, 1722, 87, principal, WMI, Outlook Anywhere, join), then Enter. "
-                         "Or press ctrl+l to paste a log and let the wizard pick.", classes="hint")
+                         "Or press ctrl+l to paste a log, or ctrl+t to load a network trace of the failing "
+                         "computer, and let the wizard pick.", classes="hint")
             yield Input(placeholder="1753, 0x6ba, 1720, -2146893022, 5820, 'Replicate now', 'join'...", id="search")
             yield OptionList(id="symptoms")
         yield Footer()
@@ -92,6 +95,12 @@ class StartScreen(Screen):
 
     def action_focus_list(self) -> None:
         self.query_one("#symptoms", OptionList).focus()
+
+    def action_load_trace(self) -> None:
+        from wizard.tui.screens.trace import TraceScreen
+
+        target = self.app.inputs.context.get("target")  # type: ignore[attr-defined]
+        self.app.push_screen(TraceScreen(str(target) if target else None), self.app.use_trace)  # type: ignore
 
     def action_paste_log(self) -> None:
         from wizard.tui.screens.paste_log import PasteLogScreen

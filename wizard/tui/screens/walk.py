@@ -50,6 +50,8 @@ class WalkScreen(Screen):
         Binding("escape", "stop", "Stop", id="walk.stop", tooltip="Stop 'run all' after the check running now"),
         Binding("m", "answer", "Answer myself", id="walk.answer", tooltip="I checked this myself"),
         Binding("p", "paste", "Paste output", id="walk.paste", tooltip="Paste what the command printed elsewhere"),
+        Binding("l", "load_trace", "Load a trace", id="walk.load_trace",
+                tooltip="A trace of the failing computer answers this step and the next ones where it can"),
         Binding("c", "copy_command", "Copy command", id="walk.copy_command"),
         Binding("left,b", "back", "Back", id="walk.back", tooltip="Back one step (nothing runs again)"),
         Binding("right,f", "forward", "Forward", id="walk.forward"),
@@ -210,8 +212,46 @@ class WalkScreen(Screen):
 
     @work(thread=True, group="probe")
     def _probe(self, call: ProbeCall, version: int) -> None:
+        trace = self.diagnosis.trace
+        seen = trace.observed(call) if trace is not None else None  # type: ignore[attr-defined]
+        if seen is not None:  # the failing computer's own view, set beside a live check from here
+            answer = diagnose.against_live(seen, call, self.diagnosis.session, self.diagnosis.runner)
+            self.app.call_from_thread(self._observed, answer, version)
+            return
         result = diagnose.execute(call, self.diagnosis.session, self.diagnosis.runner)
         self.post_message(ProbeFinished(call, version, result))
+
+    def _observed(self, answer: Answer, version: int) -> None:
+        if self.running is not None and self.running.version == version:
+            self._stop_running()
+        if version != self.trail.version:
+            return
+        self.trail.apply(answer)
+        self.refresh_view()
+        if self.diagnosis.walk.done:
+            self.run_all = False
+            self.action_result()
+        elif self.run_all:
+            self.action_run()
+
+    def action_load_trace(self) -> None:
+        from wizard.tui.screens.trace import TraceScreen
+
+        target = self.diagnosis.walk.context.get("target")
+        self.app.push_screen(TraceScreen(str(target) if target else None), self._trace_loaded)
+
+    def _trace_loaded(self, loaded) -> None:
+        if loaded is None:
+            return
+        self.diagnosis.trace = loaded
+        call = self.trail.pending()
+        seen = loaded.observed(call) if call else None
+        if seen is None:
+            self.notify("The trace does not show this step: r runs it live; later steps are answered from the "
+                        "trace where it shows them.", title="Trace loaded")
+            return
+        self.notify("The trace answers this step.", title="Trace loaded")
+        self.action_run()
 
     def on_probe_finished(self, message: ProbeFinished) -> None:
         if self.running is not None and self.running.version == message.version:
@@ -303,8 +343,28 @@ class WalkScreen(Screen):
         if self.diagnosis.walk.done:
             self.app.push_screen(ResultScreen(self.diagnosis), self._after_result)
 
+    def _load_trace_and_start_again(self) -> None:
+        """From a result: the same diagnosis again, the trace answering first."""
+        from wizard.tui.screens.trace import TraceScreen
+
+        target = self.diagnosis.walk.context.get("target")
+        self.app.push_screen(TraceScreen(str(target) if target else None), self._start_again)
+
+    def _start_again(self, loaded) -> None:
+        if loaded is None:
+            return
+        self.diagnosis.trace = loaded
+        while self.trail.back():
+            pass
+        self.refresh_view()
+        self.notify("Starting again with the trace answering the steps it shows.", title="Trace loaded")
+        self.action_run_all()
+
     def _after_result(self, choice: str | None) -> None:
         """The result screen hands back what the person wants to do at the step before the end."""
+        if choice == "trace":
+            self._load_trace_and_start_again()
+            return
         if choice in ("back", "answer", "paste"):
             self.action_back()
         if choice == "answer":

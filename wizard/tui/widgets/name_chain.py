@@ -2,8 +2,8 @@
 `<GUID>._msdcs.<forest>` -> host name -> address -> who answered there -> endpoint mapper -> DRS port.
 
 Each link takes its state from the last step of the probe that checks it; a flow shows only the links it
-checks (the domain-join flow has no GUID alias, the 1722/1720/87 trees ask no identity, Exchange's has
-its fixed ports instead of an endpoint mapper). Only `NameChain` touches Textual.
+checks (the GUID alias only in the 1753 and -2146893022 trees, no endpoint mapper in the 87 tree, Exchange's
+fixed ports instead of an endpoint mapper). Only `NameChain` touches Textual.
 """
 
 from __future__ import annotations
