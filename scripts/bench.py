@@ -144,6 +144,7 @@ SECTIONS: dict[str, Section | str] = {
     "parse": lambda bench: importlib.import_module("bench_parse").run(min(bench.repeat, 3)),  # issue 19: vs grep -c
     "lab": "bench_lab:bench_lab",
     "trace": lambda bench: importlib.import_module("bench_trace").bench_trace(min(bench.repeat, 3)),  # issue 16
+    "forest": "bench_forest:bench_forest",  # issue 17: sweep and replication of 500 DCs against one
 }
 
 

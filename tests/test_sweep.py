@@ -43,10 +43,13 @@ class ForestRunner:
         dc = self._dc(params)
         outcome = self.broken.get(dc, {}).get(probe)
         facts = {"dns_host": {"address": DCS[dc], "resolved_from": "dns", "addresses": [DCS[dc]]},
-                 "epm_map": {"endpoint_port": 49153}, "dc_guid": {"guid": "11111111-2222-3333-4444-555555555555"}}
+                 "epm_map": {"endpoint_port": 49153}, "dc_guid": {"guid": "11111111-2222-3333-4444-555555555555"},
+                 "repl_status": {"partners": [{"naming_context": "DC=contoso,DC=com", "source": "dc1.contoso.com",
+                                               "last_result": 0, "consecutive_failures": 0}]}}
         default = {"dc_guid": "found", "ntds_lookup": "skipped", "dns_cname": "matches-target", "dns_host": "resolved",
                    "identity": "match", "epm_map": "registered", "tcp_ports": "listening", "ntds_guid": "skipped",
-                   "rpc_port_config": "skipped", "resolution_source": "dns", "rpc_services": "skipped"}[probe]
+                   "rpc_port_config": "skipped", "resolution_source": "dns", "rpc_services": "skipped",
+                   "repl_status": "healthy"}[probe]
         return ProbeResult(probe, outcome or default, f"{probe} on {dc}",
                            {"ports": {"135": {"state": "FILTERED" if outcome == "filtered" else "LISTENING"}}},
                            facts.get(probe, {}) if not outcome else {})

@@ -57,6 +57,8 @@ EXPECTED: dict[str, tuple[list[str], set[int], str | None]] = {
     "posted_rpcproxy_iis_503_kb2832198.log": (["cas.contoso.com"], set(), None),  # 503: ASP.NET queue limit
     "posted_samrdump_not_rpcdump.txt": (["10.129.14.128"], set(), None),
     "posted_setup_exchange_firewall_0x800706d9.log": ([], {1753}, None),  # a firewall-rule setup step
+    # every pair healthy: status 0 is success, so no code and no symptom
+    "posted_showrepl_csv_checkmk.txt": (["HSHPI220", "SADS055", "SADS008", "SADS015", "SADS003"], set(), None),
 }
 
 

@@ -22,6 +22,7 @@ COMMANDS = {
     "diagnose": "run a symptom's decision tree to a root cause (headless)",
     "check": "run one check (probe) now",
     "sweep": "every DC of a forest: the 1753 checks on each, in parallel",
+    "replication": "every DC's replication status (inbound partners per naming context), read or pasted",
     "parse": "read a pasted log or command output (dcdiag, repadmin, netsetup.log, ...)",
     "trace": "read a network trace (pcap, pcapng) of the failing computer: each RPC call as it really went",
     "flows": "check, list and show the decision trees",

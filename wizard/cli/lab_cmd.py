@@ -29,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     fault.add_argument("name", metavar="NAME")
     actions.add_parser("heal", help="undo the active fault")
     actions.add_parser("faults", help="list the faults with one line each")
+    rep = actions.add_parser("replicate", help="DC1 pulls a naming context from DC2 now; DC1 records the result")
+    rep.add_argument("--nc", metavar="DN", help="naming context (the domain's by default)")
+    rep.add_argument("--forget", action="store_true",
+                     help="restart DC1's Samba first, so that it asks DC2's endpoint mapper again")
     ex = actions.add_parser("exec", help="run a command in the client namespace: lab exec -- CMD ...")
     ex.add_argument("cmd", nargs=argparse.REMAINDER, metavar="CMD")
     p.set_defaults(func=run)
@@ -52,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
         width = max(map(len, fault_list.FAULTS))
         for name, line in fault_list.FAULTS.items():
             print(f"{name:<{width}}  {line}")
+        from wizard.lab.replicate import RECORDED_CODES
+
+        print("\nWhat DC1 records in repsFrom when it replicates from DC2 (`lab replicate`; `rpc-wizard replication` "
+              "reads it): Samba's codes, not Windows'")
+        for name, (samba, windows) in RECORDED_CODES.items():
+            print(f"{name:<{width}}  {samba} (Windows: {windows})")
         return EXIT_OK
     _require_linux_root()
     from wizard import lab
@@ -84,6 +94,10 @@ def _dispatch(lab, render_text, args: argparse.Namespace) -> int:
     elif action == "fault":
         lab.apply_fault(args.name)
         print(f"fault applied: {args.name}")
+    elif action == "replicate":
+        from wizard.lab.replicate import DOMAIN_NC, replicate
+
+        print(replicate(args.nc or DOMAIN_NC, forget=args.forget) or "replicated")
     elif action == "heal":
         lab.heal()
         print("healed: no fault active")

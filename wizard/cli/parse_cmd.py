@@ -11,6 +11,7 @@ from wizard.cli import command_parser
 from wizard.cli.inputs import read_input
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.parsers import context_from, parse_text
+from wizard.engine.untrusted import clean
 from wizard.parsers.errorcodes import describe
 from wizard.parsers.symptoms import explain
 
@@ -35,10 +36,15 @@ def run(args: argparse.Namespace) -> int:
         raise WizardError(f"{'standard input' if args.file == '-' else args.file} is empty: nothing to parse")
     parsed = parse_text(text)
     result = {**parsed.to_dict(), "context": context_from(parsed)}
+    status = _replication(text)
+    if status is not None:  # repadmin /showrepl * /csv or /replsum: the pairs, as `replication --paste` reads them
+        result["replication"] = {"pairs": [p.to_dict() for p in status.pairs], "unreadable": status.unreadable}
     if args.format == "json":
         print(json.dumps(result, indent=2, default=str))
     else:
         print(render(result))
+        if status is not None:
+            print(_matrix(status, args.file))
     recognised = parsed.kinds or parsed.errors
     return EXIT_OK if recognised else EXIT_UNSURE
 
@@ -64,7 +70,8 @@ def render(result: dict[str, Any]) -> str:
     for kind, facts in result["facts"].items():
         lines.append(f"{kind}:")
         lines += _tree(facts, "  ")
-    return "\n".join(lines)
+    # every value came from the paste: one sanitiser before the terminal (escape codes, bells, ...)
+    return "\n".join(clean(line, 10_000) for line in lines)
 
 
 def _tree(value: Any, indent: str) -> list[str]:
@@ -89,3 +96,24 @@ def _tree(value: Any, indent: str) -> list[str]:
         if len(value) > 50:
             lines.append(f"{indent}... {len(value) - 50} more (--format json shows all)")
     return lines
+
+
+def _replication(text: str):
+    from wizard.parsers.replication import from_paste
+
+    status = from_paste(text)
+    return status if status.pairs or status.unreadable else None
+
+
+def _matrix(status, path: str) -> str:
+    from wizard.report import _inline
+    from wizard.report.replication import matrix
+
+    sources, rows = matrix(status)  # names from the paste: one sanitiser before the terminal, as everywhere
+    table = [["destination \\ source", *map(_inline, sources)], *([_inline(c) for c in row] for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = ["replication status:"] + ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+                                       for row in table]
+    lines.append(f"  {len(status.pairs)} pair(s), {len(status.failing)} failing: `rpc-wizard replication --paste "
+                 f"{path}` diagnoses them")
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from wizard.cli import command_parser
 from wizard.cli.inputs import check_timeout
 from wizard.engine.names import check_address, check_host
 from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.sweep import DEFAULT_CONCURRENCY, DcResult
+from wizard.sweep import CONCURRENCY_WHY, DEFAULT_CONCURRENCY, DcResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "or a prompt, never the command line")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S", help="per-probe timeout (3 s)")
     p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
-                   help=f"DCs checked at once ({DEFAULT_CONCURRENCY})")
+                   help=f"DCs checked at once ({DEFAULT_CONCURRENCY}: {CONCURRENCY_WHY})")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(func=run)
 

@@ -217,6 +217,15 @@ CATALOG: dict[str, ProbeSpec] = {
             "repadmin /viewlist *",
             required=("address",),
         ),
+        ProbeSpec(
+            "repl_status",
+            "Read a DC's inbound replication partners per naming context (repsFrom over LDAP, signed in).",
+            ("host", "address"),
+            ("healthy", "failing"),
+            ("partners",),
+            "repadmin /showrepl {host} /csv",
+            required=("host",),
+        ),
     )
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from wizard.lab import dnsrecords, hostfiles, manydcs, netns, registry, services, state
+from wizard.lab import dnsrecords, forest500, hostfiles, manydcs, netns, registry, services, state
 from wizard.lab.runner import LabError, netns_argv, run
 from wizard.lab.topology import DC1, DC2, EXCH1, EXCHANGE_PORTS, MEMBER1, STATE_DIR
 
@@ -32,6 +32,8 @@ FAULTS: dict[str, str] = {
     "exchange-6004-closed": "EXCH1 listens on 6001 and 6002 but not 6004",
     "dc-down": "DC2's network link is down",
     "many-dcs": "30 more DCs in DNS (SRV, _msdcs CNAME, A), none real: 20 drop packets, 5 refuse, 5 are MEMBER1",
+    "forest-500": ("500 more DCs in DNS (fake001..fake500), none real: 450 drop packets, 25 refuse, 25 are MEMBER1 "
+                   "(for the bench)"),
     "port-config-invalid": "DC2's registry has Rpc\\Internet Ports=5000-70000 (outside 0-65535: error 87)",
     "client-protocols-missing": "DC2's Rpc\\ClientProtocols lacks ncacn_ip_tcp (the healthy lab has all five values)",
     "fixed-port-conflict": (f"DC2's NTDS \"TCP/IP Port\" is {FIXED_PORT}, which another process holds; emulated: "
@@ -141,6 +143,7 @@ _ACTIONS: dict[str, tuple[Action, Action]] = {
     "exchange-6004-closed": (lambda: services.stop_listeners([6004]), _open_exchange),
     "dc-down": (lambda: netns.set_link(DC2, up=False), lambda: netns.set_link(DC2, up=True)),
     "many-dcs": (manydcs.apply, manydcs.heal),
+    "forest-500": (forest500.apply, forest500.heal),
 }
 assert set(_ACTIONS) == set(FAULTS)
 

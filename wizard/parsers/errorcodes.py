@@ -51,9 +51,18 @@ CODES = (
     Code(2224, "NERR_UserExists", "The account already exists."),
     Code(1256, "ERROR_NO_NET_OR_BAD_PATH", "The remote system is not available."),
     Code(58, "ERROR_BAD_NET_RESP", "The specified server cannot perform the requested operation."),
+    # what Samba DCs record in repsFrom where Windows records 1753 or 1722 (the lab shows each)
+    Code(64, "ERROR_NETNAME_DELETED", "The specified network name is no longer available."),
+    Code(1234, "ERROR_PORT_UNREACHABLE", "No service is operating at the destination network endpoint on the "
+         "remote system."),
+    Code(121, "ERROR_SEM_TIMEOUT", "The semaphore timeout period has expired."),
+    Code(8614, "ERROR_DS_REPL_LIFETIME_EXCEEDED", "The directory service cannot replicate with this server because "
+         "the time since the last replication with this server has exceeded the tombstone lifetime."),
 )
 BY_VALUE = {c.value: c for c in CODES}
 BY_SYMBOL = {c.symbol: c.value for c in CODES} | {"EP_S_NOT_REGISTERED": 1753}  # the trace's spelling
+# Samba prints a Win32 code as WERR_<name> (samba-tool drs showrepl: "result 64 (WERR_NETNAME_DELETED)")
+BY_SYMBOL |= {"WERR_" + c.symbol.removeprefix("ERROR_"): c.value for c in CODES if c.symbol.startswith("ERROR_")}
 _ALIASES = {0x16C9A0D6: 1753}  # nca status of ept_map for "not registered"
 
 _NUMBER = r"(?P<num>[-+]?0x[0-9a-f]{1,8}|[-+]?\d{1,10})(?![0-9a-z])(?![/:.]\d)"

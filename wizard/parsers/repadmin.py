@@ -67,6 +67,7 @@ def _showrepl(text: str, pos: int) -> Found:
     failing = [n for n in facts["neighbors"] if n["result"]]
     facts["failures"] = len(failing)
     names = [facts["server"]] + [n["source"] for n in failing] + [n["source"] for n in facts["neighbors"]]
+    names += [n.get("destination", "") for n in facts["neighbors"]]  # /showrepl * /csv names each destination
     return Found(SHOWREPL, pos, facts, unique_codes(n["result"] for n in failing), hosts(*names))
 
 

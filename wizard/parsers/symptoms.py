@@ -202,3 +202,22 @@ def explain(why: dict[str, Any]) -> list[str]:
         where = f" (line {weak['line_no']})" if weak.get("line_no") else ""
         lines.append(f"  weak choice: {weak['symptom']}{where}: {weak['why']}")
     return lines
+
+
+# The tree that examines a replication result a DC records for an inbound partner. Windows records 1753 when
+# the source's endpoint mapper lacks DRS (or another host answers there), 1722 when the call gets no answer
+# (135 or the DRS port blocked), 8524 when the source's name does not resolve, -2146893022 when another DC
+# answers. Samba DCs record their own codes for the same failures (seen on the lab): 64 and then 1234 where
+# DRS is not registered or another host answers (Windows: 1753), 121 where the packets are dropped (Windows:
+# 1722). A code outside the RPC path (access denied, tombstone lifetime, ...) opens no tree.
+REPLICATION_RESULTS: dict[int, str] = {
+    1753: REPLICATION, 8524: REPLICATION, 64: REPLICATION, 1234: REPLICATION,
+    1722: RPC_UNAVAILABLE, 1727: RPC_UNAVAILABLE, 1726: RPC_UNAVAILABLE, 1256: RPC_UNAVAILABLE, 121: RPC_UNAVAILABLE,
+    -2146893022: WRONG_PRINCIPAL,
+    1720: ENDPOINT_CREATE,
+}
+
+
+def for_replication_result(code: int | None) -> str | None:
+    """The symptom id a replication result code opens, or None (success, or a code no tree examines)."""
+    return REPLICATION_RESULTS.get(code) if code else None

@@ -186,6 +186,7 @@ class Session:
         self._ports: dict[tuple[str, int], tuple[str, str]] = {}
         self._identities: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
+        self._shared: dict[tuple[Any, ...], tuple[threading.Lock, list[Any]]] = {}
 
     def for_call(self) -> Session:
         """This session for one probe call: the same caches and credentials, a deadline of its own."""
@@ -210,6 +211,16 @@ class Session:
         with self._lock:
             self._ports.setdefault(key, state)
         return state
+
+    def shared(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` once per session for `key`, however many threads ask at once: a question every DC's
+        walk asks alike (the forest's DC locator SRV list, 500 records in a large forest) costs one answer."""
+        with self._lock:
+            lock, box = self._shared.setdefault(key, (threading.Lock(), []))
+        with lock:
+            if not box:
+                box.append(compute())
+            return box[0]
 
     def known_dead(self, address: str, port: int) -> tuple[str, str] | None:
         """A state already seen that makes another connect pointless: filtered, refused, unreachable."""

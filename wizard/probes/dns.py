@@ -36,8 +36,9 @@ def _resolver(server: str, timeout: float) -> dns.resolver.Resolver:
     return resolver
 
 
-def ask(server: str, name: str, rdtype: str, timeout: float) -> dict[str, Any]:
-    """One question to one server: {"status": ok|nxdomain|nodata|timeout|error, "answers": [...]}."""
+def ask(server: str, name: str, rdtype: str, timeout: float, limit: int = MAX_ANSWERS) -> dict[str, Any]:
+    """One question to one server: {"status": ok|nxdomain|nodata|timeout|error, "answers": [...]}, at most
+    `limit` answers kept (the DC locator's SRV list of a large forest asks for more)."""
     try:
         answer = _resolver(server, timeout).resolve(name, rdtype, search=False, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN:
@@ -48,11 +49,11 @@ def ask(server: str, name: str, rdtype: str, timeout: float) -> dict[str, Any]:
         return {"status": "error", "answers": [], "detail": str(exc).splitlines()[0][:200]}
     records = list(answer)
     answers = [r.to_text().rstrip(".").lower() if rdtype in ("CNAME", "PTR") else r.to_text()
-               for r in records[:MAX_ANSWERS]]  # to_text escapes any control byte in a name (\027)
+               for r in records[:limit]]  # to_text escapes any control byte in a name (\027)
     if rdtype == "SRV":
         answers = [a.rstrip(".").lower() for a in answers]
     reply: dict[str, Any] = {"status": "ok" if answers else "nodata", "answers": answers}
-    if len(records) > MAX_ANSWERS:
+    if len(records) > limit:
         reply["answers_total"] = len(records)
     return reply
 
@@ -63,9 +64,10 @@ def servers_of(dns_servers: list[str] | None) -> list[str]:
     return named + [SYSTEM]
 
 
-def ask_all(servers: list[str], name: str, rdtype: str, timeout: float) -> dict[str, dict[str, Any]]:
+def ask_all(servers: list[str], name: str, rdtype: str, timeout: float,
+            limit: int = MAX_ANSWERS) -> dict[str, dict[str, Any]]:
     """The same question to each server at once; `timeout` bounds each (a probe passes session.wait())."""
-    calls = {server: (lambda s=server: ask(s, name, rdtype, timeout)) for server in servers}
+    calls = {server: (lambda s=server: ask(s, name, rdtype, timeout, limit)) for server in servers}
     raw = parallel(calls, timeout, grace=0.5)
     return {s: r if isinstance(r, dict) else {"status": "error", "answers": [], "detail": str(r)}
             for s, r in raw.items()}
@@ -85,7 +87,8 @@ def dns_cname(session: Session, guid: str | None, forest: str | None, target: st
     qname = f"{guid.lower()}._msdcs.{forest}"
     servers = servers_of(dns_servers)
     per_server = ask_all(servers, qname, "CNAME", session.wait())
-    srv = ask(servers[0], f"_ldap._tcp.dc._msdcs.{forest}", "SRV", session.wait())
+    locator = f"_ldap._tcp.dc._msdcs.{forest}"  # evidence only, and alike for every DC: asked once per session
+    srv = session.shared(("srv", servers[0], locator), lambda: ask(servers[0], locator, "SRV", session.wait()))
     seen = AliasLookup(qname, target or "", {s: DnsReply.of(r) for s, r in per_server.items()}, deciding(servers),
                        {"dc_locator_srv": srv})
     return verdicts.dns_cname(seen).result("dns_cname")

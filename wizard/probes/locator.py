@@ -27,7 +27,7 @@ def dc_locator(session: Session, forest: str | None, dns_servers: list[str] | No
     if not forest:
         return ProbeResult("dc_locator", ERROR, "No forest to look up: give --forest.")
     qname = f"_ldap._tcp.dc._msdcs.{forest}"
-    per_server = ask_all(servers_of(dns_servers), qname, "SRV", session.wait())
+    per_server = ask_all(servers_of(dns_servers), qname, "SRV", session.wait(), limit=MAX_DCS)
     named: dict[str, list[str]] = {}
     for server, reply in per_server.items():
         for host in filter(None, map(_srv_host, reply["answers"])):

@@ -37,6 +37,7 @@ PROBES: dict[str, str] = {
     "dc_locator": "locator:dc_locator",
     "dc_guid": "locator:dc_guid",
     "ntds_list": "locator:ntds_list",
+    "repl_status": "replication:repl_status",
 }
 assert set(PROBES) == set(CATALOG), "every catalogued probe has exactly one implementation"
 

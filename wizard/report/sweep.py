@@ -1,7 +1,8 @@
 """A forest sweep as a table (text, a word and a colour per cell), Markdown for a ticket, or JSON.
 
 JSON fields are a contract: `forest`, `dcs` (one object per DC: `name`, `fqdn`, `address`, `guid`,
-`steps` and `root_cause` as in `diagnose`, `inconclusive`; added: `ports`), `findings` (forest-level:
+`steps` and `root_cause` as in `diagnose`, `inconclusive`; added: `ports`, `inbound`: signed in, the
+worst inbound replication result the DC records), `findings` (forest-level:
 `cause`, `title`, `dc`, `detail`, `citations`). Add fields, never rename them.
 """
 
@@ -26,6 +27,8 @@ def cell_colour(column: int, word: str) -> str:
         return ""
     if column == CAUSE_COLUMN:
         return "green" if word == NO_FAULT_FOUND else "yellow" if word == "inconclusive" else "red"
+    if column == INBOUND_COLUMN:
+        return "green" if word == "ok" else "dim" if word in ("-", "none", "skipped") else "red"
     word = word.split(":")[0]
     return "green" if word in GOOD else "red" if word in BAD else "dim" if word in ("-", "skipped") else "yellow"
 
@@ -50,7 +53,8 @@ def dc_dict(dc: DcResult, flows: FlowSet) -> dict[str, Any]:
     diagnosis = report_dict(dc.walk, flows)
     return {"name": dc.name, "fqdn": dc.fqdn, "address": dc.address, "guid": dc.guid,
             "steps": diagnosis["steps"], "root_cause": diagnosis["root_cause"],
-            "inconclusive": diagnosis["inconclusive"], "ports": dc.ports.to_dict() if dc.ports else None}
+            "inconclusive": diagnosis["inconclusive"], "ports": dc.ports.to_dict() if dc.ports else None,
+            "inbound": inbound_word(dc) if dc.inbound else None}
 
 
 def to_json(result: SweepResult, flows: FlowSet) -> str:
@@ -59,19 +63,47 @@ def to_json(result: SweepResult, flows: FlowSet) -> str:
                        "discovery": [r.to_dict() for r in result.discovery]}, indent=2, default=str)
 
 
-def rows(result: SweepResult) -> list[list[str]]:
-    """The table's cells, words only: DC, cause, address, one per check, AD ports."""
-    return [[dc.fqdn, cause_word(dc), dc.address or "-", *(dc.outcome(node) for _, node in COLUMNS), ports_word(dc)]
-            for dc in result.dcs]
+def inbound_word(dc: DcResult) -> str:
+    """Signed in, the DC's worst inbound result as it records it: `ok`, a code with its consecutive failures
+    (`1753 x3`), or the read's outcome when it could not be read."""
+    if dc.inbound is None:
+        return "-"
+    if dc.inbound.outcome not in ("healthy", "failing"):
+        return dc.inbound.outcome
+    partners = [p for p in dc.inbound.facts.get("partners") or [] if "last_result" in p]
+    worst = max(partners, key=lambda p: (p["last_result"] != 0, p.get("consecutive_failures") or 0), default=None)
+    if worst is None or not worst["last_result"]:
+        return "ok" if worst else "none"
+    failures = worst.get("consecutive_failures")
+    return f"{worst['last_result']} x{failures}" if failures else str(worst["last_result"])
+
+
+def signed_in(result: SweepResult) -> bool:
+    return any(dc.inbound is not None for dc in result.dcs)
+
+
+def headings(inbound: bool) -> list[str]:
+    """The table's headings; signed in, the DCs' worst inbound replication result last."""
+    return HEADINGS + ([INBOUND] if inbound else [])
+
+
+def rows(result: SweepResult, inbound: bool | None = None) -> list[list[str]]:
+    """The table's cells, words only: DC, cause, address, one per check, AD ports (and, signed in, inbound)."""
+    inbound = signed_in(result) if inbound is None else inbound
+    return [[dc.fqdn, cause_word(dc), dc.address or "-", *(dc.outcome(node) for _, node in COLUMNS), ports_word(dc),
+             *([inbound_word(dc)] if inbound else [])] for dc in result.dcs]
 
 
 HEADINGS = ["DC", "cause", "address", *(heading for heading, _ in COLUMNS), "AD ports"]
+INBOUND = "inbound"
 CAUSE_COLUMN, PLAIN_COLUMNS = 1, (0, 2)
+INBOUND_COLUMN = len(HEADINGS)
 
 
 def to_text(result: SweepResult, colour: bool = False) -> str:
-    table = [HEADINGS] + [[_inline(cell) for cell in row] for row in rows(result)]
-    widths = [max(len(row[i]) for row in table) for i in range(len(HEADINGS))]
+    names = headings(signed_in(result))
+    table = [names] + [[_inline(cell) for cell in row] for row in rows(result)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(names))]
 
     def paint(cell: str, i: int, heading: bool) -> str:
         text = cell.ljust(widths[i])
@@ -99,8 +131,9 @@ def _summary(result: SweepResult) -> list[str]:
 
 
 def to_markdown(result: SweepResult, flows: FlowSet) -> str:
-    lines = [f"## RPC sweep of {_inline(result.forest)}", "", "| " + " | ".join(HEADINGS) + " |",
-             "|" + "---|" * len(HEADINGS)]
+    names = headings(signed_in(result))
+    lines = [f"## RPC sweep of {_inline(result.forest)}", "", "| " + " | ".join(names) + " |",
+             "|" + "---|" * len(names)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows(result)]
     lines.append("")
     for dc in result.dcs:

@@ -19,7 +19,8 @@ from wizard import WizardError
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.probes.base import DEFAULT_TIMEOUT
 from wizard.tui import clipboard
-from wizard.tui.commands import ChecksProvider, SweepProvider, SymptomsProvider, SystemProvider
+from wizard.tui.commands import (ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider,
+                                  SystemProvider)
 from wizard.tui.config import config_path, read_config, remember_theme
 from wizard.tui.keys import binding_ids
 
@@ -47,7 +48,8 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "rpc-wizard"
     SUB_TITLE = "from an RPC error to its cited cause"
-    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, SystemProvider}  # in PALETTE_ORDER's order
+    # in PALETTE_ORDER's order
+    COMMANDS = {SymptomsProvider, ChecksProvider, SweepProvider, ReplicationProvider, SystemProvider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave rpc-wizard"),
         Binding("ctrl+p", "command_palette", "Checks", id="app.palette", priority=True, show=False,

@@ -68,6 +68,14 @@ class SweepProvider(ListProvider):
                self.app.open_sweep)  # type: ignore[attr-defined]
 
 
+class ReplicationProvider(ListProvider):
+    def items(self) -> Iterable[Item]:
+        from wizard.tui.screens.replication import ReplicationScreen
+
+        yield ("Replication status", "every DC's inbound partners, destination by source; Enter opens a pair's "
+               "diagnosis (as rpc-wizard replication)", lambda: self.app.push_screen(ReplicationScreen()))
+
+
 class NodesProvider(ListProvider):
     """The step screen's own: jump to any node, the steps passed over recorded as not checked."""
 
@@ -100,6 +108,6 @@ class SystemProvider(ListProvider):
 
 
 # The palette's order: what this screen offers, the checks (one check at once, the senior engineer's way in),
-# every symptom (another diagnosis), the sweep, then the app's own commands.
+# every symptom (another diagnosis), the sweep, the replication status, then the app's own commands.
 PALETTE_ORDER: tuple[type[ListProvider], ...] = (NodesProvider, ExportProvider, ChecksProvider, SymptomsProvider,
-                                                 SweepProvider, SystemProvider)
+                                                 SweepProvider, ReplicationProvider, SystemProvider)

@@ -100,6 +100,13 @@ DECLARED: dict[str, Declared] = {d.probe: d for d in (
     Declared("ntds_list", None, None, None, _TABLE, ("found",), (), None, (), None,
              why_not={"observation": NO_RULE, "verdict": NO_RULE, "paste": "a sweep runs it live only",
                       "workflow": NOT_IN_PICTURE, "chain_link": "lists the directory's DCs; it checks no link"}),
+    Declared("repl_status", None, None, None, _TABLE, ("healthy",), ("failing",), None, (), None,
+             why_not={"observation": "reads what a DC records of its partners; each failing pair's code opens the "
+                                     "tree that judges it", "verdict": "the tree a failing pair opens judges it",
+                      "paste": "a pasted repadmin /showrepl * /csv fills the replication matrix "
+                               "(wizard.parsers.replication), not a step",
+                      "workflow": "lights no step of the workflow: it reads replication status for the matrix",
+                      "chain_link": "comes before any chain: it says which pair to diagnose"}),
 )}
 assert set(DECLARED) == set(CATALOG), "every catalogued probe is declared, and only those"
 

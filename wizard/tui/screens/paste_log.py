@@ -37,6 +37,9 @@ def read_log(text: str) -> tuple[list[str], dict[str, object], str]:
     return list(parsed.symptoms), context, "\n".join(lines)
 
 
+MATRIX = "replication-matrix"  # the option that opens a pasted replication status as a matrix
+
+
 class PasteLogScreen(Screen):
     BINDINGS = [
         Binding("ctrl+r", "read", "Read the paste", id="paste_log.read"),
@@ -64,22 +67,25 @@ class PasteLogScreen(Screen):
 
     @work(thread=True, exclusive=True, group="parse")
     def _read(self, text: str) -> None:
+        from wizard.parsers.replication import from_paste
+
         try:
             found = read_log(text)
         except WizardError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show, *found)
+        status = from_paste(text)  # repadmin /showrepl * /csv or /replsum: the replication matrix too
+        self.app.call_from_thread(self._show, *found, status if status.pairs else None)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#found", Static).update(Text(message, "red"))
 
-    def _show(self, symptoms: list[str], context: dict[str, object], words: str) -> None:
-        self.context = context
+    def _show(self, symptoms: list[str], context: dict[str, object], words: str, status=None) -> None:
+        self.context, self.status = context, status
         suggested = self.query_one("#suggested", OptionList)
         suggested.clear_options()
         known = [s for s in symptoms if s in self.app.flows.symptoms]  # type: ignore[attr-defined]
-        if not known:
+        if not known and status is None:
             self.query_one("#found", Static).update(Text(clean_text(words) + "\nNo known RPC error in it: paste the "
                                                          "part that shows the error, or go back and choose.", "yellow"))
             suggested.display = False
@@ -87,11 +93,19 @@ class PasteLogScreen(Screen):
         self.query_one("#found", Static).update(Text(clean_text(words) + "\nChoose what to diagnose:"))
         for symptom_id in known:
             suggested.add_option(Option(self.app.flows.symptoms[symptom_id].title, id=symptom_id))  # type: ignore
+        if status is not None:  # last: a symptom stays the first choice
+            suggested.add_option(Option(f"Replication status: {len(status.pairs)} pair(s), {len(status.failing)} "
+                                        "failing: open the matrix", id=MATRIX))
         suggested.display = True
         suggested.highlighted = 0
         suggested.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == MATRIX:
+            from wizard.tui.screens.replication import ReplicationScreen
+
+            self.app.push_screen(ReplicationScreen(self.status))
+            return
         inputs = self.app.inputs  # type: ignore[attr-defined]
         inputs.context = {**self.context, **{k: v for k, v in inputs.context.items() if v}}
         self.app.choose_symptom(event.option.id)  # type: ignore[attr-defined]

@@ -30,6 +30,8 @@ class StartScreen(Screen):
     BINDINGS = [
         Binding("ctrl+l", "paste_log", "Paste a log", id="start.paste_log",
                 tooltip="Paste dcdiag, repadmin, netsetup.log, event text... and let the wizard pick"),
+        Binding("ctrl+r", "replication", "Replication status", id="start.replication",
+                tooltip="Every DC's inbound replication partners: start from what the DCs record"),
         Binding("ctrl+t", "load_trace", "Load a trace", id="start.load_trace",
                 tooltip="A pcap/pcapng from the failing computer: it picks the symptom and answers the steps"),
         Binding("down", "focus_list", "Choose", id="start.focus_list"),
@@ -104,3 +106,8 @@ class StartScreen(Screen):
         from wizard.tui.screens.paste_log import PasteLogScreen
 
         self.app.push_screen(PasteLogScreen())
+
+    def action_replication(self) -> None:
+        from wizard.tui.screens.replication import ReplicationScreen
+
+        self.app.push_screen(ReplicationScreen())

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from wizard import WizardError
 from wizard.engine.names import check_address, check_host
 from wizard.engine.untrusted import clean
-from wizard.report.sweep import HEADINGS, cell_colour, rows
+from wizard.report.sweep import cell_colour, headings, rows
 from wizard.sweep import DEFAULT_CONCURRENCY, DcResult, SweepResult, sweep
 from wizard.tui.diagnosis import Diagnosis
 
@@ -54,7 +54,8 @@ class SweepScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*HEADINGS)
+        self.inbound = self.app.check_session().credentials is not None  # type: ignore[attr-defined]
+        self.query_one(DataTable).add_columns(*headings(self.inbound))
         self.query_one("#forest", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -87,7 +88,7 @@ class SweepScreen(Screen):
         self.query_one("#sweep-status", Static).update(Text(f"{len(self.found)} DC(s) checked…", "yellow"))
 
     def _row(self, dc: DcResult) -> None:
-        cells = rows(SweepResult(dc.fqdn.split(".", 1)[-1], [dc]))[0]
+        cells = rows(SweepResult(dc.fqdn.split(".", 1)[-1], [dc]), self.inbound)[0]
         self.query_one(DataTable).add_row(*(Text(clean(c), cell_colour(i, c)) for i, c in enumerate(cells)),
                                           key=dc.fqdn)
 
