@@ -106,11 +106,11 @@ def _replication(text: str):
 
 
 def _matrix(status, path: str) -> str:
-    from wizard.report import _inline
+    from wizard.report import md_inline
     from wizard.report.replication import matrix
 
     sources, rows = matrix(status)  # names from the paste: one sanitiser before the terminal, as everywhere
-    table = [["destination \\ source", *map(_inline, sources)], *([_inline(c) for c in row] for row in rows)]
+    table = [["destination \\ source", *map(md_inline, sources)], *([md_inline(c) for c in row] for row in rows)]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = ["replication status:"] + ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
                                        for row in table]

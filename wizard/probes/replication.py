@@ -22,9 +22,10 @@ from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.engine.untrusted import clean
 from wizard.parsers.repsfrom import NotRepsFrom, decode
 from wizard.probes.base import Session
-from wizard.probes.ldap import LdapUnavailable, open_ldap, search
+from wizard.probes.ldap_connection import LdapUnavailable, open_ldap, search
 from wizard.probes.locator import _directory_dcs
-from wizard.probes.trust import by_hand, permit
+from wizard.probes.signin import by_hand
+from wizard.probes.trust import permit
 
 MAX_NCS = 50  # a DC holds a handful of naming contexts; a server listing more is not believed past this
 _NEIGHBOR = re.compile(r"<(\w+)>([^<]*)</\1>")

@@ -66,12 +66,12 @@ def to_markdown(walk: Walk, flows: FlowSet) -> str:
     """The ticket text: what was seen, the cited cause, numbered fixes, commands to paste."""
     data = report_dict(walk, flows)
     lines = [f"## RPC diagnosis: {data['symptom_title']}", ""]
-    lines += [f"- Symptom: `{data['symptom']}`", f"- Target: `{_inline(data['target'])}`"]
+    lines += [f"- Symptom: `{data['symptom']}`", f"- Target: `{md_inline(data['target'])}`"]
     if data["dest"]:
-        lines.append(f"- Destination: `{_inline(data['dest'])}`")
+        lines.append(f"- Destination: `{md_inline(data['dest'])}`")
     lines += ["", "### Checks", "", "| # | check | result | seen |", "|---|---|---|---|"]
     for i, step in enumerate(data["steps"], 1):
-        lines.append(f"| {i} | {step['node']} ({step['probe']}) | {step['outcome']} | {_cell(step['summary'])} |")
+        lines.append(f"| {i} | {step['node']} ({step['probe']}) | {step['outcome']} | {md_cell(step['summary'])} |")
     lines.append("")
     root = data["root_cause"]
     if root:
@@ -83,17 +83,17 @@ def to_markdown(walk: Walk, flows: FlowSet) -> str:
             lines += [f"**Note:** {root['note'].strip()}", ""]
         lines += ["### Fixes", ""] + [f"{i}. {fix}" for i, fix in enumerate(root["fixes"], 1)] + [""]
     else:
-        lines += ["### Inconclusive", "", _inline(data["inconclusive"] or ""), ""]
+        lines += ["### Inconclusive", "", md_inline(data["inconclusive"] or ""), ""]
     if data["commands"]:
         lines += ["### Commands", "", "```bat"] + data["commands"] + ["```", ""]
     return "\n".join(lines)
 
 
-def _cell(text: object) -> str:
-    return _inline(text).replace("|", "\\|")
+def md_cell(text: object) -> str:
+    return md_inline(text).replace("|", "\\|")
 
 
-def _inline(text: object) -> str:
+def md_inline(text: object) -> str:
     """One line without backticks or control characters: a value from the context, a server or a
     paste cannot open a code block, fake a line of its own (such as a command) in the ticket, or
     send escape codes to the terminal that shows it."""
@@ -101,12 +101,12 @@ def _inline(text: object) -> str:
 
 
 def text_heading(walk: Walk) -> str:
-    return f"{walk.flow.symptom.title} — target {_inline(walk.context.get('target'))}"
+    return f"{walk.flow.symptom.title} — target {md_inline(walk.context.get('target'))}"
 
 
 def text_step(number: int, step) -> str:
     """One check as a line: shown live while the walk runs, and again in the full text."""
-    return f"  {number}. [{step.outcome}] {_inline(step.summary)}  ({step.elapsed_s:.2f} s)"
+    return f"  {number}. [{step.outcome}] {md_inline(step.summary)}  ({step.elapsed_s:.2f} s)"
 
 
 def to_text(walk: Walk, flows: FlowSet, steps: bool = True) -> str:
@@ -122,7 +122,7 @@ def to_text(walk: Walk, flows: FlowSet, steps: bool = True) -> str:
             lines.append(f"  Note: {' '.join(root['note'].split())}")
         lines += ["", "Fixes:"] + [f"  {i}. {fix}" for i, fix in enumerate(root["fixes"], 1)]
     else:
-        lines += ["", f"Inconclusive: {_inline(data['inconclusive'])}"]
+        lines += ["", f"Inconclusive: {md_inline(data['inconclusive'])}"]
     if data["commands"]:
         lines += ["", "Commands:"] + [f"  {c}" for c in data["commands"]]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from wizard.engine import FlowSet
 from wizard.parsers.replication import Pair, Status
 from wizard.parsers.showrepl_csv import COLUMNS
 from wizard.replication import PairDiagnosis, Replication
-from wizard.report import _cell, _inline, report_dict
+from wizard.report import md_cell, md_inline, report_dict
 
 _ANSI = {"green": "\033[32m", "red": "\033[31m", "dim": "\033[2m"}
 
@@ -53,7 +53,7 @@ def matrix(status: Status) -> tuple[list[str], list[list[str]]]:
 def to_text(run: Replication, colour: bool = False) -> str:
     status = run.status
     sources, rows = matrix(status)
-    table = [["destination \\ source", *sources]] + [[_inline(c) for c in row] for row in rows]
+    table = [["destination \\ source", *sources]] + [[md_inline(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
 
     def paint(cell: str, i: int, heading: bool) -> str:
@@ -64,7 +64,7 @@ def to_text(run: Replication, colour: bool = False) -> str:
     lines = ["  ".join(paint(c, i, n == 0) for i, c in enumerate(row)).rstrip() for n, row in enumerate(table)]
     lines += ["", f"{len(status.pairs)} pair(s) read, {len(status.failing)} failing."]
     lines += [_pair_line(p) for p in status.failing]
-    lines += [f"{_inline(u['dc'])}: not read: {_inline(u['why'])}" for u in status.unreadable]
+    lines += [f"{md_inline(u['dc'])}: not read: {md_inline(u['why'])}" for u in status.unreadable]
     lines += [line for d in run.diagnoses for line in _diagnosis_lines(d)]
     return "\n".join(lines)
 
@@ -75,32 +75,32 @@ def _pair_line(pair: Pair) -> str:
              ", never succeeded" if pair.consecutive_failures is not None else "")
     times = f", {pair.consecutive_failures} consecutive failure(s)" if pair.consecutive_failures else ""
     opens = f" -> {pair.symptom}" if pair.symptom else " (no RPC tree examines this code)"
-    return (f"{_inline(short(pair.destination))} <- {_inline(short(pair.source))} {_inline(pair.naming_context)}: "
-            f"result {pair.last_result} ({_inline(pair.last_result_text)}){times}{since}{opens}")
+    return (f"{md_inline(short(pair.destination))} <- {md_inline(short(pair.source))} {md_inline(pair.naming_context)}: "
+            f"result {pair.last_result} ({md_inline(pair.last_result_text)}){times}{since}{opens}")
 
 
 def _diagnosis_lines(diagnosis: PairDiagnosis) -> list[str]:
     pair = diagnosis.pairs[0]
-    head = f"{_inline(short(pair.destination))} <- {_inline(short(pair.source))}"
+    head = f"{md_inline(short(pair.destination))} <- {md_inline(short(pair.source))}"
     if diagnosis.trail is None:
-        return [f"{head}: not diagnosed: {_inline(diagnosis.note)}"]
+        return [f"{head}: not diagnosed: {md_inline(diagnosis.note)}"]
     walk = diagnosis.trail.walk
     if walk.cause is None:
-        return [f"{head} ({walk.flow.symptom.id}): inconclusive: {_inline(walk.inconclusive or '')}"]
+        return [f"{head} ({walk.flow.symptom.id}): inconclusive: {md_inline(walk.inconclusive or '')}"]
     quote = walk.cause.citations[0].quote if walk.cause.citations else ""
-    return [f"{head} ({walk.flow.symptom.id}): {walk.cause.title} ({walk.cause.id}). \"{_inline(quote)}\""]
+    return [f"{head} ({walk.flow.symptom.id}): {walk.cause.title} ({walk.cause.id}). \"{md_inline(quote)}\""]
 
 
 def to_markdown(run: Replication, flows: FlowSet) -> str:
     status = run.status
     sources, rows = matrix(status)
-    lines = [f"## Replication status of {_inline(status.forest or 'the pasted DCs')}", "",
-             "| destination \\ source | " + " | ".join(_cell(s) for s in sources) + " |",
+    lines = [f"## Replication status of {md_inline(status.forest or 'the pasted DCs')}", "",
+             "| destination \\ source | " + " | ".join(md_cell(s) for s in sources) + " |",
              "|" + "---|" * (len(sources) + 1)]
-    lines += ["| " + " | ".join(_cell(c) or " " for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md_cell(c) or " " for c in row) + " |" for row in rows]
     lines += ["", f"{len(status.pairs)} pair(s) read, {len(status.failing)} failing.", ""]
     lines += [f"- {_pair_line(p)}" for p in status.failing]
-    lines += [f"- {_inline(u['dc'])}: not read: {_inline(u['why'])}" for u in status.unreadable]
+    lines += [f"- {md_inline(u['dc'])}: not read: {md_inline(u['why'])}" for u in status.unreadable]
     for diagnosis in run.diagnoses:
         lines += ["", f"### {_diagnosis_lines(diagnosis)[0]}"]
         if diagnosis.trail and diagnosis.trail.walk.cause and diagnosis.trail.walk.cause.is_fault:

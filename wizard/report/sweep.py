@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from wizard.engine import NO_FAULT_FOUND, FlowSet
-from wizard.report import _cell, _inline, report_dict
+from wizard.report import md_cell, md_inline, report_dict
 from wizard.sweep import COLUMNS, DcResult, SweepResult
 from wizard.verdicts.declared import BAD, GOOD
 from wizard.verdicts.ports import PORT_OUTCOME, SEVERITY
@@ -102,7 +102,7 @@ INBOUND_COLUMN = len(HEADINGS)
 
 def to_text(result: SweepResult, colour: bool = False) -> str:
     names = headings(signed_in(result))
-    table = [names] + [[_inline(cell) for cell in row] for row in rows(result)]
+    table = [names] + [[md_inline(cell) for cell in row] for row in rows(result)]
     widths = [max(len(row[i]) for row in table) for i in range(len(names))]
 
     def paint(cell: str, i: int, heading: bool) -> str:
@@ -117,32 +117,32 @@ def to_text(result: SweepResult, colour: bool = False) -> str:
 
 
 def _summary(result: SweepResult) -> list[str]:
-    lines = [""] if result.dcs else [f"No DC found for {_inline(result.forest)}: "
-                                     f"{_inline(result.discovery[0].summary if result.discovery else '')}"]
+    lines = [""] if result.dcs else [f"No DC found for {md_inline(result.forest)}: "
+                                     f"{md_inline(result.discovery[0].summary if result.discovery else '')}"]
     for dc in result.dcs:
         if dc.walk.cause is not None and dc.walk.cause.is_fault:
             quote = dc.walk.cause.citations[0].quote if dc.walk.cause.citations else ""
             lines.append(f"{dc.fqdn}: {dc.walk.cause.title} ({dc.walk.cause.id}). \"{quote}\"")
         elif dc.walk.cause is None:
-            lines.append(f"{dc.fqdn}: could not be checked: {_inline(dc.walk.inconclusive or '')}")
+            lines.append(f"{dc.fqdn}: could not be checked: {md_inline(dc.walk.inconclusive or '')}")
     for finding in result.findings:
-        lines.append(f"forest: {_inline(finding['detail'])} ({finding['cause']})")
+        lines.append(f"forest: {md_inline(finding['detail'])} ({finding['cause']})")
     return lines
 
 
 def to_markdown(result: SweepResult, flows: FlowSet) -> str:
     names = headings(signed_in(result))
-    lines = [f"## RPC sweep of {_inline(result.forest)}", "", "| " + " | ".join(names) + " |",
+    lines = [f"## RPC sweep of {md_inline(result.forest)}", "", "| " + " | ".join(names) + " |",
              "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows(result)]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows(result)]
     lines.append("")
     for dc in result.dcs:
         cause = dc.walk.cause
         if cause is not None and cause.is_fault:
-            lines += [f"### {_inline(dc.fqdn)}: {cause.title} (`{cause.id}`)", ""]
+            lines += [f"### {md_inline(dc.fqdn)}: {cause.title} (`{cause.id}`)", ""]
             lines += [f"> {c.quote}\n>\n> — {flows.sources[c.source].title}, section \"{c.section}\"\n"
                       for c in cause.citations[:1] if c.source in flows.sources]
             lines += [f"{i}. {fix}" for i, fix in enumerate(dc.walk.fixes(), 1)] + [""]
     if result.findings:
-        lines += ["### Forest", ""] + [f"- {_inline(f['detail'])} (`{f['cause']}`)" for f in result.findings]
+        lines += ["### Forest", ""] + [f"- {md_inline(f['detail'])} (`{f['cause']}`)" for f in result.findings]
     return "\n".join(lines) + "\n"

@@ -167,6 +167,11 @@ class WizardApp(App[int]):
 
         self.push_screen(SweepScreen())
 
+    def open_replication(self) -> None:
+        from wizard.tui.screens.replication import ReplicationScreen
+
+        self.push_screen(ReplicationScreen())
+
     def action_help(self) -> None:
         from wizard.tui.screens.help import HelpScreen
 

@@ -70,10 +70,8 @@ class SweepProvider(ListProvider):
 
 class ReplicationProvider(ListProvider):
     def items(self) -> Iterable[Item]:
-        from wizard.tui.screens.replication import ReplicationScreen
-
         yield ("Replication status", "every DC's inbound partners, destination by source; Enter opens a pair's "
-               "diagnosis (as rpc-wizard replication)", lambda: self.app.push_screen(ReplicationScreen()))
+               "diagnosis (as rpc-wizard replication)", self.app.open_replication)  # type: ignore[attr-defined]
 
 
 class NodesProvider(ListProvider):

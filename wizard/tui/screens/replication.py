@@ -22,7 +22,7 @@ from wizard.replication import Replication, pair_trail, replication
 from wizard.report.replication import _pair_line, cell_colour, cell_word, short
 from wizard.sweep import DEFAULT_CONCURRENCY
 from wizard.tui.screens.sweep import _forest_guess
-from wizard.tui.session import Diagnosis
+from wizard.tui.diagnosis import Diagnosis
 
 
 class ReplicationScreen(Screen):
@@ -92,7 +92,7 @@ class ReplicationScreen(Screen):
         for source in sources:
             table.add_column(short(source), key=source)
         for destination in dict.fromkeys(p.destination for p in status.pairs):
-            cells = [cell_word(self._cell(destination, s)) for s in sources]
+            cells = [cell_word(self.md_cell(destination, s)) for s in sources]
             table.add_row(Text(clean(short(destination))), *(Text(c, cell_colour(c)) for c in cells), key=destination)
         words = (f"{len(status.pairs)} pair(s) read, {len(status.failing)} failing."
                  + (f" {len(status.unreadable)} DC(s) not read." if status.unreadable else ""))
@@ -104,7 +104,7 @@ class ReplicationScreen(Screen):
             table.focus()
             table.cursor_coordinate = self._first_failing(sources)
 
-    def _cell(self, destination: str, source: str) -> list[Pair]:
+    def md_cell(self, destination: str, source: str) -> list[Pair]:
         return [p for p in self.status.pairs if p.destination == destination and p.source == source] if self.status \
             else []
 
@@ -114,12 +114,12 @@ class ReplicationScreen(Screen):
         destinations = list(dict.fromkeys(p.destination for p in self.status.pairs))  # type: ignore[union-attr]
         for row, destination in enumerate(destinations):
             for column, source in enumerate(sources, 1):
-                if any(p.failing for p in self._cell(destination, source)):
+                if any(p.failing for p in self.md_cell(destination, source)):
                     return Coordinate(row, column)
         return Coordinate(0, 1)
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        pairs = self._cell(str(event.cell_key.row_key.value), str(event.cell_key.column_key.value))
+        pairs = self.md_cell(str(event.cell_key.row_key.value), str(event.cell_key.column_key.value))
         if not pairs:
             return
         pair = max(pairs, key=lambda p: (p.failing, p.consecutive_failures or 0))
