@@ -50,8 +50,8 @@ from bench_rows import (
 
 from wizard.engine import Walk, load_flows
 from wizard.engine.results import ProbeResult
-from wizard.probes.base import Session
 from wizard.probes.run import run_probe
+from wizard.probes.session import Session
 
 RPC_WIZARD_SCRIPT = str(Path(PY).parent / "rpc-wizard")  # what a person runs (no runpy, unlike python -m)
 HELP_GOAL_S = 0.15

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bench_lab import (LAB_TIMEOUT, SWEEP_GOAL_RATIO, Lab, _json, diagnosis_text_found, lab_or_skip, lab_row,
-                       sweep_found, with_fault)
+from bench_lab import (
+    LAB_TIMEOUT,
+    SWEEP_GOAL_RATIO,
+    Lab,
+    _json,
+    diagnosis_text_found,
+    lab_or_skip,
+    lab_row,
+    sweep_found,
+    with_fault,
+)
 from bench_rows import Bench, measure, print_table, verdict
 
 FOREST_RUN_TIMEOUT = 600.0  # seconds one 500-DC run may take before its row fails

@@ -318,7 +318,8 @@ def bench_lab_many_dcs(lab: Lab, repeat: int) -> None:
     rows = [one, sweep]
     why_not = with_fault(lab, "many-dcs", lambda: measure(rows, repeat))
     if not why_not:
-        print_table(f"Sweep under fault many-dcs: 32 DCs, 20 dropping packets ({repeat} interleaved runs, ratio to one DC)",
+        print_table(f"Sweep under fault many-dcs: 32 DCs, 20 dropping packets ({repeat} interleaved runs, "
+                    "ratio to one DC)",
                     rows)
     if why_not:
         print(f"  goal 32-DC sweep <= {SWEEP_GOAL_RATIO:g}x one DC: NOT MEASURED ({why_not})")

@@ -6,7 +6,8 @@ Usage (in the lab's client namespace, the lab up; as root):
 
 The WizardApp is driven in-process by Textual's Pilot at 120x40, by key presses (and one paste), with
 no probe runner passed in, so every check runs for real against the lab. The script applies the lab
-faults it needs itself (stale-a-record, epm-blocked, fixed-port-conflict) and heals the lab at the end, whatever happens.
+faults it needs itself (stale-a-record, epm-blocked, fixed-port-conflict) and heals the lab at the end,
+whatever happens.
 
 Files, by screen: start, start-filtered, paste-log, targets, step-first, step-evidence, palette,
 check, answer, paste, result, sweep, step-running, result-1720, result-inconclusive (.svg).
@@ -219,7 +220,7 @@ async def sweep(shots: Shots, lab) -> None:
 
 async def endpoint_create(shots: Shots, lab) -> None:
     """fixed-port-conflict: the 1720 tree, signed in, from the first step to the cited cause (document 002)."""
-    from wizard.probes.base import Credentials
+    from wizard.probes.session import Credentials
 
     context = {"target": lab.hosts["DC2"].fqdn, "dns_servers": lab.dns_servers[:1]}
     app = WizardApp(Inputs(symptom="endpoint-create-1720", context=context, user=lab.admin_user,

@@ -14,7 +14,7 @@ from wizard.cli import main
 from wizard.engine import Walk, load_flows
 from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 FLOWS = load_flows()
 NAME_PROBES = {"dns_cname", "dns_host"}

@@ -16,8 +16,9 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.probes import run as probe_run
-from wizard.probes.base import Session, one_line, run_guarded
+from wizard.probes.guard import one_line, run_guarded
 from wizard.probes.run import run_probe
+from wizard.probes.session import Session
 
 
 @pytest.fixture
@@ -212,7 +213,7 @@ def test_an_address_is_either_refused_before_io_or_a_real_address(address):
 # --- the deadline of one call and what a result may keep (issue 11; servers in tests/hostile) -------------
 
 def test_each_call_gets_its_own_deadline_and_shares_the_caches():
-    from wizard.probes.base import DEADLINE_FACTOR
+    from wizard.probes.budget import DEADLINE_FACTOR
 
     session = Session(timeout=0.2)
     first, second = session.for_call(), session.for_call()
@@ -223,7 +224,7 @@ def test_each_call_gets_its_own_deadline_and_shares_the_caches():
 
 
 def test_a_spent_budget_refuses_the_next_wait_with_its_reason():
-    from wizard.probes.base import Budget, CutShort
+    from wizard.probes.budget import Budget, CutShort
 
     budget = Budget(0.0)
     with pytest.raises(CutShort, match="0 s limit"):
@@ -239,7 +240,7 @@ def test_a_spent_budget_refuses_the_next_wait_with_its_reason():
 
 
 def test_what_a_result_keeps_is_cleaned_and_capped():
-    from wizard.probes.base import EVIDENCE_ITEMS_LIMIT, EVIDENCE_TEXT_LIMIT
+    from wizard.probes.guard import EVIDENCE_ITEMS_LIMIT, EVIDENCE_TEXT_LIMIT
 
     def noisy(session: Session, address: str | None = None) -> ProbeResult:
         return ProbeResult("epm_map", "registered", "name \x1b[2J\nsecond", {

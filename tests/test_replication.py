@@ -17,7 +17,7 @@ from wizard.engine.loader import load_flows
 from wizard.engine.results import ProbeResult
 from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE, EXIT_USAGE
 from wizard.parsers.replication import JSON_FIELDS
-from wizard.probes.base import Credentials, Session
+from wizard.probes.session import Credentials, Session
 from wizard.replication import diagnose_failing, replication
 from wizard.report import replication as report
 from wizard.report import sweep as sweep_report

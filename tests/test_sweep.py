@@ -10,7 +10,7 @@ import pytest
 from wizard.engine.loader import load_flows
 from wizard.engine.results import ProbeResult
 from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import Credentials, Session
+from wizard.probes.session import Credentials, Session
 from wizard.report import sweep as sweep_report
 from wizard.sweep import sweep
 

@@ -12,7 +12,7 @@ from wizard.engine import load_flows
 from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
 from wizard.engine.walk import Answer
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 FLOWS = load_flows()
 REPL = FLOWS.flow("ad-replication-1753")

@@ -16,7 +16,7 @@ from wizard.engine.names import check_address, check_guid, check_host, is_valid_
 from wizard.engine.params import PARAM_CHECKS
 from wizard.engine.results import ProbeResult
 from wizard.files import read_regular
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 if TYPE_CHECKING:  # the walk's model loads with the first walk: `check` runs one probe and needs none of it
     from wizard.engine import FlowSet, Walk

@@ -21,7 +21,7 @@ from wizard.engine import FlowSet
 from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
 from wizard.parsers.replication import Pair, Status
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 from wizard.sweep import DEFAULT_CONCURRENCY, _call
 
 READ = ("healthy", "failing")

@@ -22,7 +22,7 @@ from wizard.engine.results import ProbeResult
 from wizard.engine.trail import Trail
 from wizard.engine.walk import ProbeCall
 from wizard.exitcodes import EXIT_CAUSE, EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 SYMPTOM = "ad-replication-1753"
 # Measured on the 502-DC forest-500 lab (scripts/bench_forest.py, 2-core machine, --timeout 3): 16 took

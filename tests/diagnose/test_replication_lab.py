@@ -29,7 +29,8 @@ def replication(lab, *extra: str) -> tuple[int, dict]:
 def dc1_from_dc2(lab, report: dict) -> dict:
     """The pair the faults break: DC1 pulling the domain naming context from DC2."""
     dc1, dc2 = lab.hosts["DC1"].fqdn, lab.hosts["DC2"].fqdn
-    found = [p for p in report["pairs"] if (p["destination"], p["source"], p["naming_context"]) == (dc1, dc2, DOMAIN_NC)]
+    found = [p for p in report["pairs"]
+             if (p["destination"], p["source"], p["naming_context"]) == (dc1, dc2, DOMAIN_NC)]
     assert len(found) == 1, report["pairs"]
     return found[0]
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from hostile_servers import TIMEOUT
 
 from wizard.engine.results import ProbeResult
-from wizard.probes.base import Session
 from wizard.probes.run import run_probe
+from wizard.probes.session import Session
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 

@@ -28,7 +28,7 @@ from machine_speed import busy_timeout, slack
 
 LIFETIME = 8.0  # seconds a connection handler runs at most on an idle machine (see lifetime())
 SLACK = 0.5  # slack on top of a probe's deadline on an idle machine (threads waking, the page being decoded)
-DEADLINE_FACTOR = 3  # mirrors wizard.probes.base.DEADLINE_FACTOR (test_deadline_factor keeps them equal)
+DEADLINE_FACTOR = 3  # mirrors wizard.probes.budget.DEADLINE_FACTOR (test_deadline_factor keeps them equal)
 # the --timeout of most tests: small, so that the whole run stays well under a minute; longer on a busy
 # machine, where the servers here (threads of the test process) send their next trickle late
 TIMEOUT = busy_timeout(0.5)

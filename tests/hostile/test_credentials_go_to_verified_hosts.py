@@ -13,7 +13,7 @@ import time
 from hostile_checks import assert_printable, timed
 from hostile_servers import TIMEOUT, deadline, node_status, silent
 
-from wizard.probes.base import Credentials, Session
+from wizard.probes.session import Credentials, Session
 
 TARGET = "dc2.lab.example"
 GUID = "0bf36a10-f065-4bf2-9995-0f18a3001a00"

@@ -31,11 +31,11 @@ from hostile_servers import (
 )
 from machine_speed import slack
 
-from wizard.probes import base
+from wizard.probes import budget
 
 
 def test_deadline_factor_is_the_documented_one():
-    assert base.DEADLINE_FACTOR == DEADLINE_FACTOR
+    assert budget.DEADLINE_FACTOR == DEADLINE_FACTOR
 
 
 # case 1: a trickle keeps every single read alive; only a deadline on the whole exchange ends it
@@ -61,7 +61,7 @@ def test_a_flood_of_fragments_stops_at_the_byte_cap(host, servers):
     result, took = timed("epm_map", {"address": host})
     assert took < deadline(), f"took {took:.1f} s"
     assert result.outcome == "error"
-    assert f"{base.MAX_BYTES_READ // 2**20} MB" in result.summary, result.summary
+    assert f"{budget.MAX_BYTES_READ // 2**20} MB" in result.summary, result.summary
 
 
 # case 2: a list that never ends

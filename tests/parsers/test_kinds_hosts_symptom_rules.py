@@ -1,4 +1,5 @@
-"""The kinds of PowerShell, nltest, netdom and RPC over HTTP output, the host classes, the symptom rules and their explanation.
+"""The kinds of PowerShell, nltest, netdom and RPC over HTTP output, the host classes, the symptom rules and
+their explanation.
 
 The lines are taken from the posted samples (tests/parsers/samples/posted_*, sources in their first line) or
 from the documents the symptom rules come from; a rule's test changes one thing at a time.

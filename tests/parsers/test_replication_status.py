@@ -9,6 +9,7 @@ import json
 import struct
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -21,8 +22,6 @@ from wizard.parsers.repsfrom import NotRepsFrom, decode, dstime
 from wizard.parsers.symptoms import for_replication_result
 from wizard.replication import Replication
 from wizard.report import replication as report
-
-from pathlib import Path
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from machine_speed import busy_timeout
 
-from wizard.probes.base import Credentials, Session
+from wizard.probes.session import Credentials, Session
 
 TIMEOUT = busy_timeout(3.0)  # the product's default on an idle machine; Samba answers late on a busy one
 

@@ -13,8 +13,9 @@ import threading
 import pytest
 from machine_speed import busy_timeout, slack
 
-from wizard.probes.base import DEADLINE_FACTOR, Session
+from wizard.probes.budget import DEADLINE_FACTOR
 from wizard.probes.run import run_probe
+from wizard.probes.session import Session
 
 pytestmark = pytest.mark.lab
 

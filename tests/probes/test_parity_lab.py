@@ -35,8 +35,8 @@ from wizard.lab.provision import smb_conf
 from wizard.lab.runner import netns_argv
 from wizard.lab.topology import DC1, DC2, EXCH1, HostSpec
 from wizard.parsers.answer import READERS, answer_from_paste
-from wizard.probes.base import Credentials, Session
 from wizard.probes.run import run_probe
+from wizard.probes.session import Credentials, Session
 from wizard.verdicts.declared import DECLARED
 from wizard.verdicts.ports import FILTERED, LISTENING, NOT_LISTENING
 

@@ -7,8 +7,9 @@ from machine_speed import slack
 
 from tests.probes.conftest import TIMEOUT
 from wizard.engine.catalog import CATALOG, DRS_UUID
-from wizard.probes.base import DEADLINE_FACTOR, Session
+from wizard.probes.budget import DEADLINE_FACTOR
 from wizard.probes.run import run_probe
+from wizard.probes.session import Session
 
 pytestmark = pytest.mark.lab
 

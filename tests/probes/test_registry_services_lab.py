@@ -7,7 +7,7 @@ import pytest
 
 from tests.probes.conftest import TIMEOUT
 from tests.probes.test_probes_lab import addr, fqdn, probe
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 pytestmark = pytest.mark.lab
 

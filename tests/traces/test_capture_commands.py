@@ -18,8 +18,8 @@ def walk_to(outcomes: dict[str, str], facts: dict[str, dict]) -> Walk:
 
 
 def test_no_fault_gives_pktmon_tcpdump_and_the_file_to_hand_back():
-    walk = walk_to({"host": "resolved", "identity": "match", "epm": "registered", "dynamic-port": "listening", "port-config": "default",
-                    "client-protocols": "complete", "services": "defaults"},
+    walk = walk_to({"host": "resolved", "identity": "match", "epm": "registered", "dynamic-port": "listening",
+                    "port-config": "default", "client-protocols": "complete", "services": "defaults"},
                    {"host": {"address": "10.0.0.20"}, "epm": {"endpoint_port": 49668}})
     assert walk.cause.id == "no-fault-found-rpc"
     commands = walk.commands()

@@ -13,7 +13,7 @@ from tests.tui.conftest import SIZE, make_app, until
 from tests.tui.test_snapshots import settled
 from wizard.engine.results import ProbeResult
 from wizard.parsers.replication import from_paste
-from wizard.probes.base import Credentials
+from wizard.probes.session import Credentials
 from wizard.tui.screens.paste_log import MATRIX, PasteLogScreen
 from wizard.tui.screens.replication import ReplicationScreen
 from wizard.tui.screens.start import StartScreen
@@ -81,7 +81,8 @@ async def test_the_matrix_colours_the_failing_pair_and_enter_opens_its_tree():
         table = screen.query_one(DataTable)
         assert _cells(table) == [["DC1", "1234 x3", ""], ["DC2", "", "ok"]]
         assert table.get_row_at(0)[1].style == "red" and table.get_row_at(1)[2].style == "green"
-        assert "DC1 <- DC2 DC=contoso,DC=com: result 1234" in str(screen.query_one("#replication-pairs", Static).content)
+        shown = str(screen.query_one("#replication-pairs", Static).content)
+        assert "DC1 <- DC2 DC=contoso,DC=com: result 1234" in shown
         assert table.cursor_coordinate == (0, 1)  # on the failing cell
         await pilot.press("enter")
         await until(pilot, WalkScreen, "the pair's diagnosis")

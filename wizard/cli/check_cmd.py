@@ -18,7 +18,9 @@ from wizard.engine.results import ProbeResult
 from wizard.engine.rpc_interfaces import INTERFACES
 from wizard.engine.untrusted import PROSE_LIMIT, clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import DEFAULT_TIMEOUT, Session, parallel
+from wizard.probes.budget import DEFAULT_TIMEOUT
+from wizard.probes.guard import parallel
+from wizard.probes.session import Session
 
 
 def reads_a_computer(probe: str) -> bool:

@@ -13,7 +13,7 @@ import re
 import sys
 
 from wizard import WizardError
-from wizard.probes.base import Credentials
+from wizard.probes.session import Credentials
 
 PASSWORD_ENV = "RPC_WIZARD_PASSWORD"
 FILE_CACHE = "/tmp/krb5cc_rpc_wizard"

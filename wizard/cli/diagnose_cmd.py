@@ -11,7 +11,7 @@ from wizard.cli.credentials import credentials_for
 from wizard.cli.inputs import add_inputs, check_timeout, given_inputs, read_input
 from wizard.engine import FlowSet, Walk
 from wizard.engine.loader import load_flows
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:

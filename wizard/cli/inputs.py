@@ -11,7 +11,7 @@ import sys
 from wizard import WizardError
 from wizard.engine.rpc_interfaces import INTERFACES
 from wizard.files import read_regular
-from wizard.probes.base import DEFAULT_TIMEOUT
+from wizard.probes.budget import DEFAULT_TIMEOUT
 
 
 def add_inputs(p: argparse.ArgumentParser) -> None:

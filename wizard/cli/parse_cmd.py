@@ -9,9 +9,9 @@ from typing import Any
 from wizard import WizardError
 from wizard.cli import command_parser
 from wizard.cli.inputs import read_input
+from wizard.engine.untrusted import clean
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
 from wizard.parsers import context_from, parse_text
-from wizard.engine.untrusted import clean
 from wizard.parsers.errorcodes import describe
 from wizard.parsers.symptoms import explain
 

@@ -11,8 +11,9 @@ from wizard import WizardError
 from wizard.cli import command_parser
 from wizard.cli.inputs import check_timeout, read_input
 from wizard.engine.names import check_address, check_host
-from wizard.probes.base import DEFAULT_TIMEOUT, Session
-from wizard.sweep import DEFAULT_CONCURRENCY, CONCURRENCY_WHY
+from wizard.probes.budget import DEFAULT_TIMEOUT
+from wizard.probes.session import Session
+from wizard.sweep import CONCURRENCY_WHY, DEFAULT_CONCURRENCY
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from wizard.cli.credentials import credentials_for
     from wizard.engine.loader import load_flows
-    from wizard.report import replication as report
     from wizard.replication import Replication, diagnose_failing, replication
+    from wizard.report import replication as report
 
     check_timeout(args.timeout)
     if not 1 <= args.concurrency <= 256:

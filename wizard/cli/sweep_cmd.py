@@ -9,7 +9,8 @@ from wizard import WizardError
 from wizard.cli import command_parser
 from wizard.cli.inputs import check_timeout
 from wizard.engine.names import check_address, check_host
-from wizard.probes.base import DEFAULT_TIMEOUT, Session
+from wizard.probes.budget import DEFAULT_TIMEOUT
+from wizard.probes.session import Session
 from wizard.sweep import CONCURRENCY_WHY, DEFAULT_CONCURRENCY, DcResult
 
 

@@ -20,10 +20,21 @@ _WHERE = {  # name -> the submodule that holds it
 __all__ = sorted(_WHERE)
 
 if TYPE_CHECKING:
-    from wizard.engine.commands import render_command
-    from wizard.engine.loader import flows_dir, load_flows
-    from wizard.engine.model import NO_FAULT_FOUND, Cause, Citation, Flow, FlowError, FlowSet, Node, Source, Symptom
-    from wizard.engine.walk import Step, Walk
+    # `X as X`: re-exported names (the lazy table above is what runs)
+    from wizard.engine.commands import render_command as render_command
+    from wizard.engine.loader import flows_dir as flows_dir
+    from wizard.engine.loader import load_flows as load_flows
+    from wizard.engine.model import NO_FAULT_FOUND as NO_FAULT_FOUND
+    from wizard.engine.model import Cause as Cause
+    from wizard.engine.model import Citation as Citation
+    from wizard.engine.model import Flow as Flow
+    from wizard.engine.model import FlowError as FlowError
+    from wizard.engine.model import FlowSet as FlowSet
+    from wizard.engine.model import Node as Node
+    from wizard.engine.model import Source as Source
+    from wizard.engine.model import Symptom as Symptom
+    from wizard.engine.walk import Step as Step
+    from wizard.engine.walk import Walk as Walk
 
 
 def __getattr__(name: str) -> Any:

@@ -135,8 +135,8 @@ def _scan(text: str) -> list[tuple[int, int]]:
 
 
 def _not_benign(text: str) -> Iterator[re.Match[str]]:
-    """(`text` lowercased) The reported codes that do not start inside a benign span. Both come in text order, so one pass
-    over each suffices: a paste of many benign lines stays linear, not codes x spans."""
+    """(`text` lowercased) The reported codes that do not start inside a benign span. Both come in text order,
+    so one pass over each suffices: a paste of many benign lines stays linear, not codes x spans."""
     spans = _BENIGN.finditer(text)
     span = next(spans, None)
     for m in _REPORTED.finditer(text):

@@ -18,7 +18,8 @@ _COMMAND = re.compile(r"\bnetdom(?:\.exe)?\s+([a-z]+)\b([^\n]*)", re.I)
 _TARGET = re.compile(r"^\s*([A-Za-z0-9][\w.-]*)(?=\s|$)")
 _SERVER = re.compile(r"/(?:server|s):([\w.-]+)", re.I)
 _RESULT = re.compile(r"The command (completed successfully|failed to complete successfully)", re.I)
-_VERBS_WITH_TARGET = {"join", "verify", "reset", "resetpwd", "remove", "move", "renamecomputer", "trust", "computername"}
+_VERBS_WITH_TARGET = {"join", "verify", "reset", "resetpwd", "remove", "move", "renamecomputer", "trust",
+                      "computername"}
 
 
 def parse(text: str) -> list[Found]:

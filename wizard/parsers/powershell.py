@@ -18,12 +18,14 @@ from wizard.parsers.common import Found, host, hosts
 from wizard.parsers.errorcodes import codes_in
 
 KIND = "powershell-error"
-SIGN = re.compile(r"^[ \t]*(?:ERROR:[ \t]*)?[A-Z][a-z]+-[A-Z][A-Za-z]+ : \S|CategoryInfo\s+:|FullyQualifiedErrorId\s*:", re.M)
+SIGN = re.compile(r"^[ \t]*(?:ERROR:[ \t]*)?[A-Z][a-z]+-[A-Z][A-Za-z]+ : \S"
+                  r"|CategoryInfo\s+:|FullyQualifiedErrorId\s*:", re.M)
 _HEAD = re.compile(r"^[ \t]*(?:ERROR:[ \t]*)?([A-Z][a-z]+-[A-Z][A-Za-z]+) : (\S.*)$", re.M)
 _CATEGORY = re.compile(r"CategoryInfo\s*:\s*(\w+):\s*\(([^)\n]*)\)\s*\[([^\]\n]+)\],\s*(\w+)")
 _ERROR_ID = re.compile(r"FullyQualifiedErrorId\s*:\s*([^,\s]+)")
 _COMPUTER = re.compile(r"(?:-ComputerName|-cn)\s+['\"]?([A-Za-z0-9][\w.-]*)", re.I)
-_NAMED = re.compile(r"(?:the computer|remote server)\s+([A-Za-z0-9][\w.-]*)\s+(?:with|failed)|^\[([\w.-]+)\] Connecting",
+_NAMED = re.compile(r"(?:the computer|remote server)\s+([A-Za-z0-9][\w.-]*)\s+(?:with|failed)"
+                    r"|^\[([\w.-]+)\] Connecting",
                     re.I | re.M)
 _RECORD_WORDS = ("CategoryInfo", "Exception", "Connecting to remote server", "error message")
 _BODY = 2000  # characters of one record after its first line

@@ -149,8 +149,8 @@ def _demote(choices: list[Choice], errors: list[int], low: _Lower) -> None:
     for choice in choices:
         if choice.code not in _RPC_CODES:
             continue
-        near = near or {name: low.places(words) for name, words in
-                        (("a Windows Installer package", _INSTALLER), ("a setup step adding a firewall rule", _FIREWALL))}
+        contexts = (("a Windows Installer package", _INSTALLER), ("a setup step adding a firewall rule", _FIREWALL))
+        near = near or {name: low.places(words) for name, words in contexts}
         for name, places in near.items():
             if choice.pos >= 0 and _close(places, choice.pos):
                 choice.weak = f"the code comes from {name}, not from an RPC call"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.engine.results import SKIPPED, ProbeResult
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 from wizard.verdicts.dns import resolution_source as verdict
 
 

@@ -17,8 +17,9 @@ import dns.reversename
 
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import Session, in_parallel, parallel
+from wizard.probes.guard import in_parallel, parallel
 from wizard.probes.hostsfile import lookup_lines
+from wizard.probes.session import Session
 from wizard.verdicts import dns as verdicts
 from wizard.verdicts.dns import SYSTEM, AliasLookup, DnsReply, HostLookup, deciding
 

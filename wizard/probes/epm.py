@@ -19,7 +19,9 @@ from impacket.uuid import bin_to_string, uuidtup_to_bin
 from wizard.engine.catalog import DRS_UUID
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import clean
-from wizard.probes.base import BoundedSocket, Budget, Garbled, Session, open_tcp
+from wizard.probes.budget import Budget
+from wizard.probes.session import Session, open_tcp
+from wizard.probes.sockets import BoundedSocket, Garbled
 from wizard.verdicts import endpoints as verdicts
 from wizard.verdicts.endpoints import DRS_NAME, EPT_S_NOT_REGISTERED, EndpointList, MapAnswer, port_of
 from wizard.verdicts.ports import port_135

@@ -13,11 +13,14 @@ from impacket.nmb import NetBIOS
 
 from wizard.engine.results import ERROR, ProbeResult
 from wizard.engine.untrusted import clean
-from wizard.probes.base import LISTENING, CutShort, Session, in_parallel, one_line
+from wizard.probes.budget import CutShort
+from wizard.probes.guard import in_parallel, one_line
 from wizard.probes.ldap_connection import LdapUnavailable, root_dse, strip_extended
+from wizard.probes.session import Session
 from wizard.probes.smb import close_quietly, smb_connection
 from wizard.verdicts.identity import Identity, NamesHeard, judge, short
 from wizard.verdicts.identity import identity as verdict
+from wizard.verdicts.ports import LISTENING
 
 _GROUP_FLAG = 0x8000
 MAX_ADDRESSES = 8  # addresses one name resolved to that are asked; a DNS answer may list hundreds

@@ -23,7 +23,8 @@ from impacket.krb5.asn1 import KRB_ERROR
 from impacket.krb5.ccache import CCache
 from pyasn1.codec.der import decoder
 
-from wizard.probes.base import BoundedSocket, Credentials, Garbled, Session
+from wizard.probes.session import Credentials, Session
+from wizard.probes.sockets import BoundedSocket, Garbled
 
 KDC_PORT = 88
 _MAX_REPLY = 2**20  # a KDC reply is a few KB; a length beyond this is not Kerberos

@@ -13,7 +13,6 @@ from typing import Any
 
 from wizard.engine.names import is_valid_address
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import Session
 from wizard.probes.dns import SYSTEM, ask
 from wizard.probes.ldap_connection import (
     ANONYMOUS,
@@ -24,6 +23,7 @@ from wizard.probes.ldap_connection import (
     search,
     strip_extended,
 )
+from wizard.probes.session import Session
 from wizard.probes.signin import Permit, by_hand
 from wizard.probes.trust import permit
 from wizard.verdicts.guids import GuidComparison

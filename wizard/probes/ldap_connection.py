@@ -12,8 +12,10 @@ from impacket.ldap import ldap as impacket_ldap
 from impacket.ldap import ldapasn1
 
 from wizard.engine.untrusted import clean
-from wizard.probes.base import LISTENING, BoundedSocket, Session
+from wizard.probes.session import Session
 from wizard.probes.signin import Permit, sign_in
+from wizard.probes.sockets import BoundedSocket
+from wizard.verdicts.ports import LISTENING
 
 EXTENDED_DN_OID = "1.2.840.113556.1.4.529"  # LDAP_SERVER_EXTENDED_DN_OID: DNs come back as <GUID=...>;DN
 ROOT_DSE_ATTRS = ("dnsHostName", "serverName", "dsServiceName", "defaultNamingContext",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid as uuidlib
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import Session
 from wizard.probes.dns import address_of, ask_all, servers_of
 from wizard.probes.ldap_connection import LdapUnavailable, guid_of_extended_dn, open_ldap, root_dse, search
+from wizard.probes.session import Session
 from wizard.probes.signin import Permit, by_hand
 from wizard.probes.trust import permit
 from wizard.verdicts.guids import GuidComparison

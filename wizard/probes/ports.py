@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from wizard.engine.catalog import AD_PORTS, AD_WELL_KNOWN, ADVERTISED
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import FILTERED, CutShort, Session, in_parallel
+from wizard.probes.budget import CutShort
 from wizard.probes.epm import epm_lookup
-from wizard.verdicts.ports import PortState, PortStates
+from wizard.probes.guard import in_parallel
+from wizard.probes.session import Session
+from wizard.verdicts.ports import FILTERED, PortState, PortStates
 from wizard.verdicts.ports import tcp_ports as verdict
 
 MAX_ADVERTISED = 64  # a DC's endpoint mapper lists a dozen or two TCP ports; a hostile one may list thousands

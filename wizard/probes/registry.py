@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
-from wizard.probes.base import LISTENING, Session
+from wizard.probes.session import Session
 from wizard.probes.signin import Permit, by_hand, sign_in
 from wizard.probes.smb import close_quietly, smb_connection
 from wizard.probes.trust import permit
 from wizard.verdicts import registry as verdicts
+from wizard.verdicts.ports import LISTENING
 from wizard.verdicts.registry import INTERNET_VALUES, FixedPortRead, RegistryKey, ValidPortsRead, listed
 from wizard.verdicts.registry_rules import EXCHANGE_PORTS, dynamic_range
 

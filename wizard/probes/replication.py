@@ -21,9 +21,9 @@ from typing import Any
 from wizard.engine.results import ERROR, SKIPPED, ProbeResult
 from wizard.engine.untrusted import clean
 from wizard.parsers.repsfrom import NotRepsFrom, decode
-from wizard.probes.base import Session
 from wizard.probes.ldap_connection import LdapUnavailable, open_ldap, search
 from wizard.probes.locator import _directory_dcs
+from wizard.probes.session import Session
 from wizard.probes.signin import by_hand
 from wizard.probes.trust import permit
 

@@ -1,5 +1,5 @@
 """`run_probe(name, params, session)`: the one entry point to the probes; it never raises, and each call
-ends within its deadline (wizard.probes.base: DEADLINE_FACTOR x the session's timeout)."""
+ends within its deadline (wizard.probes.budget: DEADLINE_FACTOR x the session's timeout)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from wizard import WizardError
 from wizard.engine.catalog import CATALOG
 from wizard.engine.params import LIST_PARAMS, PARAM_CHECKS, check_addresses, command_for
 from wizard.engine.results import ERROR, ProbeResult
-from wizard.probes.base import Session, run_guarded
+from wizard.probes.guard import run_guarded
+from wizard.probes.session import Session
 
 # probe -> "module:function"; a module loads when its first probe runs, so `check epm_lookup` pays
 # for impacket's endpoint-mapper code and nothing else (no LDAP, SMB, DNS or registry code)
@@ -66,7 +67,7 @@ def run_probe(name: str, params: dict[str, Any], session: Session) -> ProbeResul
         kwargs.update(_checked(kwargs))
     except WizardError as exc:
         return ProbeResult(name, ERROR, f"{name} was not run: {exc}.", {"error": str(exc)}, command=command)
-    call = session.for_call()  # this call's own deadline (base.DEADLINE_FACTOR x timeout), the session's caches
+    call = session.for_call()  # this call's own deadline (budget.DEADLINE_FACTOR x timeout), the session's caches
     return run_guarded(name, command, lambda: probe(call, **kwargs), call.budget)
 
 

@@ -8,8 +8,8 @@ Signing in follows wizard.probes.trust, as for the registry. A server that has n
 from __future__ import annotations
 
 from wizard.engine.results import ProbeResult
-from wizard.probes.base import Session
 from wizard.probes.registry import Target, checked_target, over_pipe
+from wizard.probes.session import Session
 from wizard.verdicts.services import (
     DEFAULTS,
     ERROR_SERVICE_DOES_NOT_EXIST,

@@ -11,7 +11,7 @@ from typing import Any
 from wizard.engine.catalog import CATALOG
 from wizard.engine.commands import render_command
 from wizard.probes import kerberos
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 KERBEROS = "kerberos"
 NTLM = "ntlm"

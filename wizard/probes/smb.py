@@ -11,7 +11,7 @@ from __future__ import annotations
 from impacket import nmb, smb3
 from impacket.smbconnection import SMBConnection
 
-from wizard.probes.base import Session, open_tcp
+from wizard.probes.session import Session, open_tcp
 
 SMB_PORT = 445
 

@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from wizard.probes.base import Session
 from wizard.probes.identity import identity
+from wizard.probes.session import Session
 from wizard.probes.signin import KERBEROS, NTLM, Permit
 
 

@@ -34,7 +34,9 @@ def cell_word(pairs: list[Pair]) -> str:
     worst = max(pairs, key=lambda p: (p.failing, p.consecutive_failures or 0))
     if not worst.failing:
         return "ok"
-    return f"{worst.last_result} x{worst.consecutive_failures}" if worst.consecutive_failures else str(worst.last_result)
+    if worst.consecutive_failures:
+        return f"{worst.last_result} x{worst.consecutive_failures}"
+    return str(worst.last_result)
 
 
 def cell_colour(word: str) -> str:
@@ -75,7 +77,8 @@ def _pair_line(pair: Pair) -> str:
              ", never succeeded" if pair.consecutive_failures is not None else "")
     times = f", {pair.consecutive_failures} consecutive failure(s)" if pair.consecutive_failures else ""
     opens = f" -> {pair.symptom}" if pair.symptom else " (no RPC tree examines this code)"
-    return (f"{md_inline(short(pair.destination))} <- {md_inline(short(pair.source))} {md_inline(pair.naming_context)}: "
+    pair_name = f"{md_inline(short(pair.destination))} <- {md_inline(short(pair.source))}"
+    return (f"{pair_name} {md_inline(pair.naming_context)}: "
             f"result {pair.last_result} ({md_inline(pair.last_result_text)}){times}{since}{opens}")
 
 

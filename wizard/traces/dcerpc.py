@@ -81,7 +81,7 @@ def _parse(raw: bytes) -> Pdu | None:
                 break
             pdu.ifaces.append((ctx_id, str(uuidlib.UUID(bytes_le=bytes(syntax[:16]))) if little else
                                str(uuidlib.UUID(bytes=bytes(syntax[:16]))),
-                               "%d.%d" % struct.unpack(order + "HH", syntax[16:20])))
+                               "{}.{}".format(*struct.unpack(order + "HH", syntax[16:20]))))
             at += 24 + 20 * n_syntaxes
     elif ptype in (BIND_ACK, ALTER_RESP):
         sec_len = struct.unpack_from(order + "H", body, 8)[0]

@@ -17,17 +17,16 @@ from textual.screen import Screen
 
 from wizard import WizardError
 from wizard.exitcodes import EXIT_OK, EXIT_UNSURE
-from wizard.probes.base import DEFAULT_TIMEOUT
+from wizard.probes.budget import DEFAULT_TIMEOUT
 from wizard.tui import clipboard
-from wizard.tui.commands import (ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider,
-                                  SystemProvider)
+from wizard.tui.commands import ChecksProvider, ReplicationProvider, SweepProvider, SymptomsProvider, SystemProvider
 from wizard.tui.config import config_path, read_config, remember_theme
 from wizard.tui.keys import binding_ids
 
 if TYPE_CHECKING:  # the diagnosis machinery loads when a diagnosis begins, after the first frame
     from wizard.diagnose import Runner
     from wizard.engine import FlowSet
-    from wizard.probes.base import Credentials, Session
+    from wizard.probes.session import Credentials, Session
     from wizard.tui.diagnosis import Diagnosis
 
 
@@ -114,9 +113,9 @@ class WizardApp(App[int]):
         """Start a diagnosis and show its first step. A WizardError names the first bad input."""
         from wizard import diagnose
         from wizard.engine.trail import Trail
-        from wizard.probes.base import Session
-        from wizard.tui.screens.walk import WalkScreen
+        from wizard.probes.session import Session
         from wizard.tui.diagnosis import Diagnosis
+        from wizard.tui.screens.walk import WalkScreen
 
         context, notes = diagnose.checked_context(given)
         if not context.get("target"):
@@ -142,7 +141,7 @@ class WizardApp(App[int]):
     def check_session(self) -> Session:
         """Where a single check from the palette runs: the diagnosis' session (its timeout, credentials
         and what its connects already showed), or a new one from the inputs."""
-        from wizard.probes.base import Session
+        from wizard.probes.session import Session
 
         if self.diagnosis is not None:
             return self.diagnosis.session

@@ -9,7 +9,7 @@ from wizard.diagnose import Runner
 from wizard.engine import FlowSet, Walk
 from wizard.engine.trail import Trail
 from wizard.engine.untrusted import clean
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 
 
 @dataclass

@@ -18,7 +18,7 @@ from wizard.engine.params import check_params
 from wizard.engine.rpc_interfaces import alias_of
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import ProbeCall, Step
-from wizard.probes.base import Session
+from wizard.probes.session import Session
 from wizard.tui.widgets.evidence import render_evidence
 
 PLACEHOLDERS = {"address": "an IP address", "host": "a host name", "target": "the intended host (FQDN)",

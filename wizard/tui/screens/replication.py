@@ -21,8 +21,8 @@ from wizard.parsers.replication import Pair, Status
 from wizard.replication import Replication, pair_trail, replication
 from wizard.report.replication import _pair_line, cell_colour, cell_word, short
 from wizard.sweep import DEFAULT_CONCURRENCY
-from wizard.tui.screens.sweep import _forest_guess
 from wizard.tui.diagnosis import Diagnosis
+from wizard.tui.screens.sweep import _forest_guess
 
 
 class ReplicationScreen(Screen):

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from wizard import WizardError
 from wizard.engine.model import Symptom
 from wizard.engine.rpc_interfaces import INTERFACES, alias_of
-from wizard.probes.base import Credentials
+from wizard.probes.session import Credentials
 from wizard.tui import validators
 
 # field id -> (label, an example, what it means when the symptom does not say, validator factory)

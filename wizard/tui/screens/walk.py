@@ -26,8 +26,8 @@ from wizard.engine.catalog import CATALOG
 from wizard.engine.untrusted import clean_text
 from wizard.engine.walk import Answer, ProbeCall, Step
 from wizard.tui.commands import NodesProvider
-from wizard.tui.messages import ProbeFinished
 from wizard.tui.diagnosis import Diagnosis, subtitle
+from wizard.tui.messages import ProbeFinished
 from wizard.tui.widgets.evidence import render_evidence
 from wizard.tui.widgets.pictures import Pictures
 from wizard.tui.widgets.step_list import PENDING, StepList
