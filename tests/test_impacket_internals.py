@@ -61,15 +61,15 @@ INTERNALS: list[tuple[str, str, Callable[[], bool]]] = [
     ("epm.py", "uuid helpers round-trip",
      lambda: bin_to_string(uuidtup_to_bin((PORTMAP, "3.0")))[:36].lower() == PORTMAP),
     # ldap.py: the connection's socket is swapped for a BoundedSocket after connecting
-    ("ldap.py", "LDAPConnection keeps its socket in self._socket and reads and writes through it",
+    ("ldap_connection.py", "LDAPConnection keeps its socket in self._socket and reads and writes through it",
      lambda: calls(ldap.LDAPConnection.__init__, "self._socket") and calls(ldap.LDAPConnection.send, "self._socket")
      and calls(ldap.LDAPConnection.recv_raw, "self._socket.recv")),
-    ("ldap.py", "LDAPConnection(url, baseDN, dstIp, signing)",
+    ("ldap_connection.py", "LDAPConnection(url, baseDN, dstIp, signing)",
      lambda: {"url", "dstIp", "signing"} <= set(params(ldap.LDAPConnection.__init__))),
-    ("ldap.py", "search(searchBase, scope, searchFilter, attributes, searchControls)",
+    ("ldap_connection.py", "search(searchBase, scope, searchFilter, attributes, searchControls)",
      lambda: {"searchBase", "scope", "searchFilter", "attributes", "searchControls"}
      <= set(params(ldap.LDAPConnection.search))),
-    ("ldap.py", "ldapasn1 SearchResultEntry, Control, LDAPOID, Scope",
+    ("ldap_connection.py", "ldapasn1 SearchResultEntry, Control, LDAPOID, Scope",
      lambda: all(hasattr(ldapasn1, n) for n in ("SearchResultEntry", "Control", "LDAPOID", "Scope"))),
     # smb.py: an SMB2/3 client negotiating on a socket opened here
     ("smb.py", "NetBIOSTCPSession(..., timeout, sock=)",

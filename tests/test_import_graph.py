@@ -1,17 +1,11 @@
-"""The import graph of wizard/: the layer contracts (import-linter, pyproject's [tool.importlinter]) hold
-and no module imports itself back through others, lazy imports inside functions included: a cycle
-means two modules that cannot be understood, tested or moved apart."""
+"""The import graph of wizard/: no module imports itself back through others, lazy imports inside functions
+included (a cycle means two modules that cannot be understood, tested or moved apart). The layer contracts
+are import-linter's (pyproject's [tool.importlinter]), run by scripts/test.sh before the tests."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (the dev extras)")
 
 
@@ -62,10 +56,3 @@ def test_no_import_cycle_in_wizard():
     cycles = _cycles(graph)
     assert cycles == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
 
-
-def test_the_layer_contracts_hold():
-    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    if lint is None:
-        pytest.skip("lint-imports is not installed (the dev extras bring it)")
-    proc = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
