@@ -10,9 +10,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard import WizardError
 from wizard.engine.names import check_address, check_host
@@ -22,7 +22,7 @@ from wizard.replication import Replication, pair_trail, replication
 from wizard.report.replication import _pair_line, cell_colour, cell_word, short
 from wizard.sweep import DEFAULT_CONCURRENCY
 from wizard.tui.diagnosis import Diagnosis
-from wizard.tui.screens.sweep import _forest_guess
+from wizard.tui.widgets.forest_form import forest_form
 
 
 class ReplicationScreen(Screen):
@@ -38,16 +38,11 @@ class ReplicationScreen(Screen):
 
     def compose(self) -> ComposeResult:
         context = self.app.diagnosis.walk.context if self.app.diagnosis else self.app.inputs.context  # type: ignore
-        servers = context.get("dns_servers") or []
         yield Header()
         with Vertical(id="replication"):
             yield Static("What each DC records of its inbound partners: destination by source, the worst result "
                          "per cell. Enter on a cell opens that pair's diagnosis.", classes="hint")
-            with Horizontal(id="replication-form"):
-                yield Label("Forest")
-                yield Input(_forest_guess(context), id="forest", placeholder="contoso.com")
-                yield Label("DNS servers")
-                yield Input(", ".join(map(str, servers)), id="dns_servers", placeholder="10.0.0.10, 10.0.0.11")
+            yield from forest_form("replication-form", context)
             yield Static("", id="replication-status")
             yield DataTable(id="matrix", cursor_type="cell")
             yield Static("", id="replication-pairs")

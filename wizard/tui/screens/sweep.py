@@ -8,9 +8,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard import WizardError
 from wizard.engine.names import check_address, check_host
@@ -18,11 +18,7 @@ from wizard.engine.untrusted import clean
 from wizard.report.sweep import cell_colour, headings, rows
 from wizard.sweep import DEFAULT_CONCURRENCY, DcResult, SweepResult, sweep
 from wizard.tui.diagnosis import Diagnosis
-
-
-def _forest_guess(context: dict[str, object]) -> str:
-    target = str(context.get("target") or "")
-    return str(context.get("forest") or (target.split(".", 1)[1] if "." in target else ""))
+from wizard.tui.widgets.forest_form import forest_form
 
 
 class SweepScreen(Screen):
@@ -38,16 +34,11 @@ class SweepScreen(Screen):
 
     def compose(self) -> ComposeResult:
         context = self.app.diagnosis.walk.context if self.app.diagnosis else self.app.inputs.context  # type: ignore
-        servers = context.get("dns_servers") or []
         yield Header()
         with Vertical(id="sweep"):
             yield Static("Every DC of the forest: the 1753 checks on each, all at once. Enter on a row opens "
                          "that DC's diagnosis.", classes="hint")
-            with Horizontal(id="sweep-form"):
-                yield Label("Forest")
-                yield Input(_forest_guess(context), id="forest", placeholder="contoso.com")
-                yield Label("DNS servers")
-                yield Input(", ".join(map(str, servers)), id="dns_servers", placeholder="10.0.0.10, 10.0.0.11")
+            yield from forest_form("sweep-form", context)
             yield Static("", id="sweep-status")
             yield DataTable(id="dcs", cursor_type="row", zebra_stripes=True)
             yield Static("", id="sweep-findings")

@@ -235,10 +235,14 @@ class WalkScreen(Screen):
             self.action_run()
 
     def action_load_trace(self) -> None:
+        self._open_trace(self._trace_loaded)
+
+    def _open_trace(self, then) -> None:
+        """The trace screen for this diagnosis's target; `then` gets the trace loaded (or None)."""
         from wizard.tui.screens.trace import TraceScreen
 
         target = self.diagnosis.walk.context.get("target")
-        self.app.push_screen(TraceScreen(str(target) if target else None), self._trace_loaded)
+        self.app.push_screen(TraceScreen(str(target) if target else None), then)
 
     def _trace_loaded(self, loaded) -> None:
         if loaded is None:
@@ -345,10 +349,7 @@ class WalkScreen(Screen):
 
     def _load_trace_and_start_again(self) -> None:
         """From a result: the same diagnosis again, the trace answering first."""
-        from wizard.tui.screens.trace import TraceScreen
-
-        target = self.diagnosis.walk.context.get("target")
-        self.app.push_screen(TraceScreen(str(target) if target else None), self._start_again)
+        self._open_trace(self._start_again)
 
     def _start_again(self, loaded) -> None:
         if loaded is None:
