@@ -195,3 +195,23 @@ def test_validports_missing(lab, fault):
 def test_every_fault_has_a_test():
     tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
     assert set(lab_api.FAULTS) <= tested
+
+
+
+def test_forest_500(lab):
+    """forest-500 as the bench applies it (scripts/bench_forest.py): its 1500 DNS records take minutes, so the
+    suite checks the records it plans, and applies its addresses and firewall for real, then removes them."""
+    from wizard.lab import forest500
+
+    kinds = [kind for _, _, kind, _ in forest500.planned_records()]
+    assert (kinds.count("A"), kinds.count("CNAME"), kinds.count("SRV")) == (500, 500, 500)
+    member = lab.hosts["MEMBER1"].address
+    addresses = [forest500.address(i) for i in range(forest500.COUNT)]
+    assert addresses.count(member) == 25 and len(set(addresses) - {member}) == 475
+    forest500.apply_network()
+    try:
+        assert raw.tcp_connect(forest500.address(0), 135, timeout=1) == "timeout"  # fake001 drops
+        assert raw.tcp_connect(forest500.address(forest500.DROPPED), 135, timeout=1) == "refused"  # fake451 refuses
+    finally:
+        forest500.heal_network()
+    assert raw.tcp_connect(forest500.address(0), 135, timeout=1) == "unreachable"  # gone: no route to it

@@ -263,3 +263,13 @@ def test_source_guid_from_the_source_dcs_own_showrepl(sample):
     assert answer("source_guid", sample("repadmin_showrepl_1753.txt")) is None  # no GUID to compare with
     assert answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=own, target="contoso-dc2") is None
     assert answer("source_guid", sample("repadmin_showrepl_1753.txt"), guid=own, target="CONTOSO-DC1")[0] == "same"
+
+
+def test_a_pasted_repadmin_showattr_answers_ntds_lookup():
+    """`repadmin /showattr <dest> "<NTDS Settings DN>" /atts:objectGUID` as the ntds_lookup node asks for it:
+    the reader of objectGUID lines is offered this paste (it once was not: its words were showobjmeta's only)."""
+    dn = "CN=NTDS Settings,CN=DC2,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=lab,DC=example"
+    guid = "0b7a4c2e-1111-2222-3333-444455556666"
+    pasted = f'C:\\>repadmin /showattr dc1.lab.example "{dn}" /atts:objectGUID\n\nDN: {dn}\n    1> objectGUID: {guid}\n'
+    answer = answer_from_paste("ntds_lookup", pasted, {"target": "dc2.lab.example", "dest": "dc1.lab.example"})
+    assert answer is not None and (answer[0], answer[1]["guid"]) == ("found", guid)

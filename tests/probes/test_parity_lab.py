@@ -318,6 +318,8 @@ NOT_COMPARED = {
     "dc_locator": "a sweep runs it live only; no paste reader",
     "dc_guid": "a sweep runs it live only; no paste reader",
     "ntds_list": "a sweep runs it live only; no paste reader",
+    "repl_status": "a pasted repadmin /showrepl * /csv fills the replication matrix, not a step: "
+                   "tests/diagnose/test_replication_lab.py reads the same pairs live",
 }
 
 

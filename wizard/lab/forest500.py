@@ -45,7 +45,8 @@ def fake_dcs() -> list[tuple[str, str, str]]:
     return [(name(i), address(i), guids[i]) for i in range(COUNT)]
 
 
-def _records() -> list[tuple[str, str, str, str]]:
+def planned_records() -> list[tuple[str, str, str, str]]:
+    """(zone, name, type, data) of every DNS record the fault adds: an A, a _msdcs CNAME and an SRV per DC."""
     records = []
     for host, addr, guid in fake_dcs():
         fqdn = f"{host}.{FOREST}"
@@ -55,7 +56,7 @@ def _records() -> list[tuple[str, str, str, str]]:
 
 def _dns(action: str) -> None:
     spec = {"smb_conf": str(smb_conf(DC1)), "server": DC1.address, "domain": DOMAIN, "action": action,
-            "records": _records()}
+            "records": planned_records()}
     run(host_argv(DC1, ["/usr/bin/python3", "-c", _RECORDS_SCRIPT]), env=admin_env(), timeout=600,
         input_text=json.dumps(spec), log_file=_LOG)
 
@@ -72,16 +73,26 @@ def _drop_range() -> list[str]:
 
 
 def apply() -> None:
-    _addresses("add")
-    run(netns_argv(EXCH1.netns, ["iptables", "-w", "-A", "INPUT", *_drop_range()]), timeout=15, log_file=_LOG)
-    run(netns_argv(CLIENT_NS, ["ip", "route", "replace", str(NETWORK), "dev", BRIDGE]), timeout=15, log_file=_LOG)
+    apply_network()
     _dns("add")
 
 
 def heal() -> None:
     _dns("delete")
+    heal_network()
+    state.update(forest500_guids=None)
+
+
+def apply_network() -> None:
+    """The fake DCs' addresses on EXCH1, the first 450 dropped, and the client's route to them (seconds;
+    the DNS records are what takes minutes)."""
+    _addresses("add")
+    run(netns_argv(EXCH1.netns, ["iptables", "-w", "-A", "INPUT", *_drop_range()]), timeout=15, log_file=_LOG)
+    run(netns_argv(CLIENT_NS, ["ip", "route", "replace", str(NETWORK), "dev", BRIDGE]), timeout=15, log_file=_LOG)
+
+
+def heal_network() -> None:
     run(netns_argv(CLIENT_NS, ["ip", "route", "del", str(NETWORK)]), timeout=15, check=False, log_file=_LOG)
     run(netns_argv(EXCH1.netns, ["iptables", "-w", "-D", "INPUT", *_drop_range()]), timeout=15, check=False,
         log_file=_LOG)
     _addresses("del")
-    state.update(forest500_guids=None)

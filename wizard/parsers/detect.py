@@ -57,7 +57,7 @@ READERS: tuple[tuple[ModuleType, tuple[str, ...], tuple[int, int] | None], ...] 
     (nbtstat, ("NetBIOS Remote Machine Name Table", "Node IpAddress", "Host not found", "nbtstat", "<00>", "<20>",
                "<1C>", "<1B>", "<1D>", "<1E>", "UNIQUE", "GROUP", "MAC Address"), (1, 2)),
     (ipconfig, ("Windows IP Configuration", "adapter ", " . ", "DNS Servers", "DNS servers"), (0, 3)),
-    (showobjmeta, ("Loc.USN", "showobjmeta"), None),
+    (showobjmeta, ("Loc.USN", "showobjmeta", "showattr", "objectGUID", "<GUID=", "CNF:"), None),
     (netsh, ("dynamicport", "Dynamic Port Range", "Start Port", "Number of Ports"), (0, 0)),
     (regquery, ("HKEY_", "HKLM", "HKCU", "HKCR", "HKU", "HKCC", "query", "QUERY", "REG_", "unable to find"), (0, 0)),
     (sc, ("SERVICE_NAME", "[SC]", "sc ", "sc.exe", "SC ", "STATE", "START_TYPE", "DISPLAY_NAME"), (0, 0)),
