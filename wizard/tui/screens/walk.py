@@ -222,17 +222,7 @@ class WalkScreen(Screen):
         self.post_message(ProbeFinished(call, version, result))
 
     def _observed(self, answer: Answer, version: int) -> None:
-        if self.running is not None and self.running.version == version:
-            self._stop_running()
-        if version != self.trail.version:
-            return
-        self.trail.apply(answer)
-        self.refresh_view()
-        if self.diagnosis.walk.done:
-            self.run_all = False
-            self.action_result()
-        elif self.run_all:
-            self.action_run()
+        self._settle(version, lambda: self.trail.apply(answer))
 
     def action_load_trace(self) -> None:
         self._open_trace(self._trace_loaded)
@@ -258,11 +248,15 @@ class WalkScreen(Screen):
         self.action_run()
 
     def on_probe_finished(self, message: ProbeFinished) -> None:
-        if self.running is not None and self.running.version == message.version:
+        self._settle(message.version, lambda: self.trail.record(message.result))
+
+    def _settle(self, version: int, take) -> None:
+        """A step's answer arrived (a live result, or a trace's): take it unless the walk moved on, then go on."""
+        if self.running is not None and self.running.version == version:
             self._stop_running()
-        if message.version != self.trail.version:
-            return  # the person went back or answered meanwhile: this result belongs nowhere now
-        self.trail.record(message.result)
+        if version != self.trail.version:
+            return  # the person went back or answered meanwhile: this answer belongs nowhere now
+        take()
         self.refresh_view()
         if self.diagnosis.walk.done:
             self.run_all = False
