@@ -27,11 +27,9 @@ from wizard.traces.model import (
     Connect,
     TraceResult,
 )
+from wizard.verdicts import ports
 
 SOURCE = "trace"
-_EPM_CONNECT = {RESET: "refused", RETRANSMITTED: "filtered", UNREACHABLE: "unreachable"}
-
-
 def choose_call(result: TraceResult, target: str | None = None) -> tuple[int | None, str]:
     """The call a diagnosis uses (its index) and why: the one to the target, else the first failing one,
     else the first."""
@@ -153,7 +151,9 @@ def _identity(call: Call, params: dict) -> Found | None:
             f"{params.get('expected') or call.name}: it is another computer.", {"address": call.server})
 
 
-_WORD = {RESET: "NOT LISTENING", RETRANSMITTED: "FILTERED", UNREACHABLE: "UNREACHABLE", ANSWERED: "LISTENING"}
+# how a connection went in the trace, in portqry's words (the verdicts' port states)
+_WORD = {RESET: ports.NOT_LISTENING, RETRANSMITTED: ports.FILTERED, UNREACHABLE: ports.UNREACHABLE,
+         ANSWERED: ports.LISTENING}
 
 
 def _how(c: Connect) -> str:
@@ -174,7 +174,7 @@ def _epm_map(call: Call, params: dict) -> Found | None:
     if not _same_server(call, params) or not _same_interface(call, params):
         return None
     c = call.epm.connect
-    dead = port_135(call.server, _WORD[c.outcome], _how(c)) if c.outcome in _EPM_CONNECT else None
+    dead = port_135(call.server, _WORD[c.outcome], _how(c)) if c.outcome in _WORD else None  # None: LISTENING
     if dead is not None:
         return dead.outcome, {**dead.evidence, "connect_135": c.to_dict()}, dead.summary, dict(dead.facts)
     uuid = call.interface_uuid or DRS_UUID
